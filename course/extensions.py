@@ -1,0 +1,20 @@
+"""Simulators the sandbox switches on next to moto (for APIs moto lacks).
+
+Each entry is a module with ``activate()`` (idempotent) and ``reset()``.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+EXTENSIONS: tuple[str, ...] = ()
+
+
+def activate_all() -> None:
+    for name in EXTENSIONS:
+        import_module(name).activate()
+
+
+def reset_all() -> None:
+    for name in EXTENSIONS:
+        import_module(name).reset()

@@ -1,0 +1,109 @@
+"""Every question bank is valid data: schema, answers, explanations, formats, and where it is taught."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from course import bank
+from tests.course_files import ROOT, assignments, coverage, graded_key
+
+DOMAINS = bank.available()
+MINI = yaml.safe_load((Path(__file__).parent / "fixtures" / "mini_bank.yaml").read_text())
+
+
+def test_there_is_a_bank_for_every_assignment():
+    """Does every nbgrader assignment have a question bank of the same name?"""
+    assert set(assignments()) <= set(DOMAINS)
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_bank_is_valid(domain):
+    """Does the bank pass the schema and the cross-field rules (answers exist, ids unique)?"""
+    assert bank.load(domain)["domain"] == domain
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_bank_has_enough_questions_in_every_format(domain):
+    """Are there at least 20 self-check questions covering all five formats, and a graded quiz of 5+?"""
+    data = bank.load(domain)
+    assert sum(1 for _ in bank.iter_questions(data)) >= 20
+    kinds = {q["type"] for q in data["questions"]} | {q["type"] for q in bank.iter_questions(data)}
+    assert kinds == set(bank.FORMATS)
+    assert len(data.get("graded", [])) >= 5
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_every_question_points_at_a_real_section(domain):
+    """Does every taught_in anchor exist in its notebook, and every notes_section in the coverage map?"""
+    data = bank.load(domain)
+    anchors = {}
+    for name in assignments():
+        text = (ROOT / "source" / name / f"{name}.py").read_text()
+        anchors[name] = set(re.findall(r'<a id="([a-z0-9-]+)"></a>', text))
+    headings = {s["heading"] for s in coverage()["sections"]}
+    for q in bank.iter_all(data):
+        if q["type"] == "case_study":
+            continue
+        nb, anchor = q["taught_in"].split("#")
+        assert anchor in anchors.get(nb, set()), f"{q['id']}: no anchor {anchor!r} in {nb}"
+        assert q["notes_section"] in headings, (
+            f"{q['id']}: notes section {q['notes_section']!r} is not in coverage.yaml"
+        )
+
+
+@pytest.mark.parametrize("domain", [d for d in DOMAINS if d in assignments()])
+def test_graded_key_matches_the_bank(domain):
+    """Does the instructor's key answer every graded question, with an explanation for every choice?"""
+    assert bank.validate_key(bank.load(domain), graded_key(domain)) == []
+
+
+def test_mini_bank_is_valid():
+    """Does the test bank itself pass (so the negative tests below start from valid data)?"""
+    assert bank.validate(MINI) == []
+
+
+def broken(edit):
+    data = copy.deepcopy(MINI)
+    edit(data)
+    return bank.validate(data)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d["questions"][0]["options"][0].pop("why"), "'why' is a required property"),
+        (lambda d: d["questions"][0].update(answer="z"), "not an option id"),
+        (lambda d: d["questions"][1].update(answer=["a"]), "two or more"),
+        (lambda d: d["questions"][2].update(answer=["a", "b"]), "every item id exactly once"),
+        (lambda d: d["questions"][3]["answer"].pop("p3"), "pair every prompt"),
+        (lambda d: d["questions"][0].update(exam_task="6.1"), "is not one of"),
+        (lambda d: d["questions"][1].update(id="m-single"), "duplicate question id"),
+        (lambda d: d["graded"][0].update(answer="b"), "Additional properties"),
+        (lambda d: d["graded"][0]["options"][0].update(why="a leaked explanation"), "Additional properties"),
+        (lambda d: d["questions"][0].update(taught_in="nowhere"), "does not match"),
+    ],
+)
+def test_schema_rejects_broken_banks(edit, message):
+    """Is each kind of broken question caught, with a message naming the problem?"""
+    problems = broken(edit)
+    assert any(message in p for p in problems), problems
+
+
+def test_key_validation_catches_gaps():
+    """Does key validation report a missing key, a bad answer and a missing explanation?"""
+    assert any("has no key" in p for p in bank.validate_key(MINI, {}))
+    bad = {"m-g1": {"answer": "z", "why": {"a": "x" * 20}}}
+    problems = bank.validate_key(MINI, bad)
+    assert any("not an option id" in p for p in problems)
+    assert any("no explanation for" in p for p in problems)
+
+
+def test_loading_an_unknown_domain_names_the_known_ones():
+    """Does asking for a bank that does not exist say which ones do?"""
+    with pytest.raises(bank.BankError, match="Known domains"):
+        bank.load("no-such-domain")

@@ -1,0 +1,104 @@
+"""Source and release notebooks: nbgrader metadata, no outputs, built from their text form."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+
+from course import bank
+from tests.course_files import ROOT, assignments, release_notebook, source_notebook
+from tools import build
+
+NAMES = assignments()
+
+
+def cells(path):
+    return json.loads(path.read_text())["cells"]
+
+
+def test_there_is_at_least_one_assignment():
+    """Is there a domain notebook at all (so the tests below are not vacuous)?"""
+    assert NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("which", [source_notebook, release_notebook])
+def test_committed_without_outputs_and_with_a_kernel(name, which):
+    """Is the notebook free of outputs and does it name a kernel (no 'Select Kernel' dialog)?"""
+    nb = nbformat.read(which(name), as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_nbgrader_metadata(name):
+    """Are grade ids unique, points positive, and every solution and test cell well formed?"""
+    ids, points = [], 0.0
+    graded = {q["id"] for q in bank.load(name).get("graded", [])}
+    quiz_cells = set()
+    for cell in cells(source_notebook(name)):
+        meta = cell["metadata"].get("nbgrader")
+        if not meta:
+            continue
+        assert meta["schema_version"] == 3
+        ids.append(meta["grade_id"])
+        source = "".join(cell["source"])
+        if meta["solution"]:
+            assert "### BEGIN SOLUTION" in source and "### END SOLUTION" in source, meta["grade_id"]
+            assert source.lstrip().startswith("def "), f"{meta['grade_id']}: keep the def line outside the solution"
+        if meta["grade"]:
+            assert meta["points"] > 0 and meta["locked"]
+            assert source.lstrip().startswith('"""') and "?" in source.split('"""')[1], (
+                f"{meta['grade_id']}: docstring question first"
+            )
+            points += meta["points"]
+            if meta["grade_id"].startswith("quiz-"):
+                quiz_cells.add(meta["grade_id"].removeprefix("quiz-"))
+            else:
+                assert "### BEGIN HIDDEN TESTS" in source, f"{meta['grade_id']}: hidden tests defeat hard-coded answers"
+                visible = source.split("### BEGIN HIDDEN TESTS")[0]
+                assert "checks." in visible, f"{meta['grade_id']}: a visible check comes first"
+    assert len(ids) == len(set(ids)), "duplicate grade ids"
+    assert quiz_cells == graded, "one quiz cell per graded question"
+    exercises = [i for i in ids if i.endswith("-tests")]
+    assert len(exercises) >= 5 and points > 0
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_source_notebook_is_built_from_its_text_form(name):
+    """Is the committed .ipynb exactly what the build makes from the .py?"""
+    fresh = nbformat.writes(build.build_notebook(ROOT / "source" / name / f"{name}.py")) + "\n"
+    assert source_notebook(name).read_text() == fresh, "run `make notebooks`"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_release_has_no_solutions_hidden_tests_or_key(name):
+    """Does the student version carry no solution, hidden test, answer key or text form?"""
+    folder = ROOT / "release" / name
+    shipped = {p.name for p in folder.iterdir()}
+    assert shipped == {f"{name}.ipynb"}, shipped
+    text = release_notebook(name).read_text()
+    for secret in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "check_answer", "graded_key"):
+        assert secret not in text
+
+
+def test_installed_package_has_no_answer_key():
+    """Is there no graded-quiz key anywhere in the course package?"""
+    for path in (ROOT / "course").rglob("*"):
+        if path.is_file() and path.suffix in (".yaml", ".json", ".py"):
+            text = path.read_text(errors="replace")
+            assert "graded_key" not in text or path.name in ("bank.py",), path
+    for domain in bank.available():
+        for q in bank.load(domain).get("graded", []):
+            assert "answer" not in q and all("why" not in c for c in bank.choices(q))
+
+
+@pytest.mark.slow
+def test_release_is_in_sync_with_source():
+    """Does a fresh build reproduce every committed source notebook and release/ byte for byte?"""
+    assert build.check(ROOT, NAMES) == []
