@@ -59,10 +59,11 @@ install_deps() {
 }
 
 workspace() {
-  # Learners work on a copy of release/, so their work never dirties the repository
-  # and a `git pull` never overwrites it. New notebooks are copied in; existing ones kept.
+  # Learners work on a copy of release/ (and the study tools), so their work never dirties
+  # the repository and a `git pull` never overwrites it. New files are copied in; existing kept.
   mkdir -p workspace
-  for dir in release/*/; do
+  for dir in release/*/ study/; do
+    [ -d "$dir" ] || continue
     name=$(basename "$dir")
     mkdir -p "workspace/$name"
     for f in "$dir"*; do

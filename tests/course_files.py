@@ -27,5 +27,11 @@ def graded_key(name: str) -> dict:
     return yaml.safe_load(path.read_text()) if path.exists() else {}
 
 
-def coverage() -> dict:
-    return yaml.safe_load((ROOT / "course" / "data" / "coverage.yaml").read_text())
+def notes_index() -> dict:
+    return yaml.safe_load((ROOT / "course" / "data" / "notes_index.yaml").read_text())
+
+
+def coverage() -> dict[str, dict]:
+    """Each built domain's map from notes sections to notebook anchors, by domain."""
+    folder = ROOT / "course" / "data" / "coverage"
+    return {p.stem: yaml.safe_load(p.read_text()) for p in sorted(folder.glob("*.yaml"))}
