@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from course import jsonstore
 
 FILENAME = "graded_answers.json"
 FORMAT = 1
@@ -63,30 +64,16 @@ def read(path: Path | None = None) -> Answers:
     return Answers(responses=responses)
 
 
-def _write_atomic(path: Path, payload: dict) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, indent=1, sort_keys=True)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save(qid: str, response: Any, path: Path | None = None) -> str | None:
     """Record ``response`` for ``qid``. Returns a notice when a damaged file was set aside."""
     path = path or path_in()
     current = read(path)
     notice = None
     if current.problem and path.exists():
-        aside = path.with_name(f"{path.stem}.damaged-{time.strftime('%Y%m%d-%H%M%S')}{path.suffix}")
-        os.replace(path, aside)
+        aside = jsonstore.set_aside(path)
         notice = f"{current.problem} It was kept as {aside.name}; a fresh file was started."
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     answers = {q: {"response": r} for q, r in current.responses.items()}
     answers[qid] = {"response": response, "saved_at": stamp}
-    _write_atomic(path, {"format": FORMAT, "answers": answers})
+    jsonstore.write_json(path, {"format": FORMAT, "answers": answers})
     return notice

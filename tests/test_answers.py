@@ -63,6 +63,6 @@ def test_saving_over_a_corrupt_file_keeps_the_old_one(tmp_path):
     path.write_text("{not json")
     notice = answers.save("q1", "a", path)
     assert "kept as" in notice
-    kept = [p for p in tmp_path.iterdir() if "damaged" in p.name]
+    kept = [p for p in tmp_path.iterdir() if "corrupt" in p.name]
     assert len(kept) == 1 and kept[0].read_text() == "{not json"
     assert answers.read(path).responses == {"q1": "a"}
