@@ -10,7 +10,9 @@ from tests.course_files import NOTES, ROOT, assignments, coverage, notes_index
 
 INDEX = notes_index()
 COVERAGE = coverage()
-pytestmark = pytest.mark.skipif(not NOTES.exists(), reason="the study notes (../shared/notes) are not beside this checkout")
+pytestmark = pytest.mark.skipif(
+    not NOTES.exists(), reason="the study notes (../shared/notes) are not beside this checkout"
+)
 
 
 def notes_text(key: str) -> str:
@@ -63,7 +65,11 @@ def test_every_assignment_has_a_coverage_map():
 def test_every_section_of_the_domain_is_taught(domain):
     """Does the domain's map name a notebook section for every indexed notes section of that domain?"""
     taught = {(s["file"], s["heading"]) for s in COVERAGE[domain]["sections"] if s.get("taught_in")}
-    missing = [f"{s['file']}: {s['heading']}" for s in INDEX["sections"] if s["domain"] == domain and (s["file"], s["heading"]) not in taught]
+    missing = [
+        f"{s['file']}: {s['heading']}"
+        for s in INDEX["sections"]
+        if s["domain"] == domain and (s["file"], s["heading"]) not in taught
+    ]
     assert not missing, f"{domain}: notes sections not mapped to a notebook section: {missing}"
 
 
