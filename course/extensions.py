@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-EXTENSIONS: tuple[str, ...] = ()
+EXTENSIONS: tuple[str, ...] = ("course.bedrock_sim",)
 
 
 def activate_all() -> None:
