@@ -103,9 +103,7 @@ LEXICON_SCHEMA: dict[str, Any] = {
     "properties": {
         "contentFilters": {
             "type": "object",
-            "propertyNames": {
-                "enum": ["HATE", "INSULTS", "SEXUAL", "VIOLENCE", "MISCONDUCT", "PROMPT_ATTACK"]
-            },
+            "propertyNames": {"enum": ["HATE", "INSULTS", "SEXUAL", "VIOLENCE", "MISCONDUCT", "PROMPT_ATTACK"]},
             "additionalProperties": {
                 "type": "array",
                 "items": {

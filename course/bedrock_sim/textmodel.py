@@ -30,7 +30,9 @@ from typing import Any
 from course.bedrock_sim import data, tokens
 
 CONTEXT_TAGS_EXCLUDED = {"question", "query", "instructions", "instruction", "example", "examples", "format"}
-_ANSWER_THRESHOLD = 1 / 3  # a third of the question's content words: "How long do refunds take?" finds "Refunds are ..."
+_ANSWER_THRESHOLD = (
+    1 / 3
+)  # a third of the question's content words: "How long do refunds take?" finds "Refunds are ..."
 
 
 @dataclass
@@ -80,8 +82,7 @@ def block_text(block: dict[str, Any]) -> str:
         return f"{tu.get('name', '')} {json.dumps(tu.get('input', {}), sort_keys=True)}"
     if "toolResult" in block:
         return " ".join(
-            block_text(c) if "json" not in c else json.dumps(c["json"])
-            for c in block["toolResult"]["content"]
+            block_text(c) if "json" not in c else json.dumps(c["json"]) for c in block["toolResult"]["content"]
         )
     if "document" in block:
         return block["document"].get("_text", "")
@@ -126,9 +127,7 @@ def _tool_result_answer(request: Request, results: list[dict[str, Any]]) -> str:
             elif "text" in item:
                 facts.append(item["text"].strip().rstrip("."))
         tool = names.get(result.get("toolUseId"), "tool")
-        templates = (
-            phrasing["toolErrorAnswer"] if result.get("status") == "error" else phrasing["toolResultAnswer"]
-        )
+        templates = phrasing["toolErrorAnswer"] if result.get("status") == "error" else phrasing["toolResultAnswer"]
         parts.append(pick(templates, tool, facts).format(tool=tool, facts="; ".join(f for f in facts if f)))
     return " ".join(parts)
 
@@ -218,11 +217,7 @@ def extract_arguments(schema: dict[str, Any], text: str) -> dict[str, Any]:
         else:
             if quoted:
                 value = quoted.pop(0)
-            elif (
-                labelled
-                and labelled.group(1).lower() not in tokens.STOPWORDS
-                and not labelled.group(1).isdigit()
-            ):
+            elif labelled and labelled.group(1).lower() not in tokens.STOPWORDS and not labelled.group(1).isdigit():
                 value = labelled.group(1)
             elif proper:
                 value = proper.pop(0)

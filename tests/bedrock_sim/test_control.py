@@ -2,12 +2,11 @@ import gzip
 import json
 
 import pytest
+from bedrock_helpers import HAIKU, NOVA, TITAN_EMBED, claude_body, user
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
 import course.bedrock_sim as bedrock_sim
-
-from bedrock_helpers import HAIKU, NOVA, TITAN_EMBED, claude_body, user
 
 
 def test_list_foundation_models_filters(bedrock):
@@ -43,14 +42,13 @@ def test_cost_estimate_uses_catalogue():
 
 
 def test_provisioned_throughput(bedrock, runtime):
-    arn = bedrock.create_provisioned_model_throughput(
-        modelUnits=1, provisionedModelName="pt1", modelId=HAIKU
-    )["provisionedModelArn"]
+    arn = bedrock.create_provisioned_model_throughput(modelUnits=1, provisionedModelName="pt1", modelId=HAIKU)[
+        "provisionedModelArn"
+    ]
     got = bedrock.get_provisioned_model_throughput(provisionedModelId=arn)
     assert got["status"] == "InService" and got["modelUnits"] == 1
     assert [
-        p["provisionedModelName"]
-        for p in bedrock.list_provisioned_model_throughputs()["provisionedModelSummaries"]
+        p["provisionedModelName"] for p in bedrock.list_provisioned_model_throughputs()["provisionedModelSummaries"]
     ] == ["pt1"]
     out = runtime.converse(modelId=arn, messages=user("Hello"))
     assert out["stopReason"] == "end_turn"
@@ -78,9 +76,7 @@ def test_throttling_quota(sim_aws):
     assert bedrock_sim.quota_status(NOVA)["throttled"] == 2
     # botocore's own retries get through the throttled attempts
     bedrock_sim.set_quota(NOVA, 1)
-    retrying = sim_aws.client(
-        "bedrock-runtime", config=Config(retries={"total_max_attempts": 4, "mode": "standard"})
-    )
+    retrying = sim_aws.client("bedrock-runtime", config=Config(retries={"total_max_attempts": 4, "mode": "standard"}))
     retrying.converse(modelId=NOVA, messages=user("hi"))
     response = retrying.converse(modelId=NOVA, messages=user("hi"))
     assert response["ResponseMetadata"]["RetryAttempts"] == 2
@@ -105,9 +101,9 @@ def test_invocation_logging_to_cloudwatch_and_s3(sim_aws, bedrock, runtime):
     )
     runtime.converse(modelId=NOVA, messages=user("Hello"))
     runtime.invoke_model(modelId=HAIKU, body=claude_body("Hello"))
-    events = logs.get_log_events(
-        logGroupName="/bedrock/invocations", logStreamName="aws/bedrock/modelinvocations"
-    )["events"]
+    events = logs.get_log_events(logGroupName="/bedrock/invocations", logStreamName="aws/bedrock/modelinvocations")[
+        "events"
+    ]
     records = [json.loads(e["message"]) for e in events]
     assert [r["operation"] for r in records] == ["Converse", "InvokeModel"]
     first = records[0]
@@ -120,7 +116,4 @@ def test_invocation_logging_to_cloudwatch_and_s3(sim_aws, bedrock, runtime):
     )
     line = gzip.decompress(s3.get_object(Bucket="bedrock-logs", Key=keys[0])["Body"].read())
     assert json.loads(line)["schemaType"] == "ModelInvocationLog"
-    assert (
-        bedrock.get_model_invocation_logging_configuration()["loggingConfig"]["textDataDeliveryEnabled"]
-        is True
-    )
+    assert bedrock.get_model_invocation_logging_configuration()["loggingConfig"]["textDataDeliveryEnabled"] is True

@@ -1,9 +1,8 @@
 import json
 
 import pytest
-from botocore.exceptions import ClientError
-
 from bedrock_helpers import HAIKU, NOVA, claude_body, user
+from botocore.exceptions import ClientError
 
 BLOCKED_IN = "Sorry, I can't help with that request."
 BLOCKED_OUT = "Sorry, the answer was blocked."
@@ -62,9 +61,7 @@ def test_guardrail_crud(bedrock):
         blockedInputMessaging="changed",
         blockedOutputsMessaging=BLOCKED_OUT,
     )
-    assert bedrock.get_guardrail(guardrailIdentifier=created["guardrailId"], guardrailVersion="1")[
-        "topicPolicy"
-    ]
+    assert bedrock.get_guardrail(guardrailIdentifier=created["guardrailId"], guardrailVersion="1")["topicPolicy"]
     assert "topicPolicy" not in bedrock.get_guardrail(guardrailIdentifier=created["guardrailId"])
     listed = bedrock.list_guardrails()["guardrails"]
     assert [g["id"] for g in listed] == [created["guardrailId"]]
@@ -200,7 +197,9 @@ def test_converse_with_guardrail(bedrock, runtime):
 
 def test_converse_output_pii_masked(bedrock, runtime):
     gid = make_guardrail(bedrock, sensitiveInformationPolicyConfig=PII)["guardrailId"]
-    prompt = "Context: Support is reachable at help@example.com every day.\nQuestion: How is support reachable every day?"
+    prompt = (
+        "Context: Support is reachable at help@example.com every day.\nQuestion: How is support reachable every day?"
+    )
     r = runtime.converse(
         modelId=NOVA,
         messages=user(prompt),

@@ -1,9 +1,8 @@
 import json
 
 import pytest
-from botocore.exceptions import ClientError, ParamValidationError
-
 from bedrock_helpers import HAIKU
+from botocore.exceptions import ClientError, ParamValidationError
 
 EMBED_ARN = "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0"
 ROLE = "arn:aws:iam::123456789012:role/kb-role"
@@ -42,9 +41,7 @@ def make_kb(agent, s3, chunking=None, dimensions=256):
             "type": "VECTOR",
             "vectorKnowledgeBaseConfiguration": {
                 "embeddingModelArn": EMBED_ARN,
-                "embeddingModelConfiguration": {
-                    "bedrockEmbeddingModelConfiguration": {"dimensions": dimensions}
-                },
+                "embeddingModelConfiguration": {"bedrockEmbeddingModelConfiguration": {"dimensions": dimensions}},
             },
         },
         storageConfiguration={
@@ -85,15 +82,10 @@ def ingest(agent, kb, ds):
 def test_kb_crud(agent, s3):
     kb, ds = make_kb(agent, s3)
     assert kb["status"] == "ACTIVE" and kb["knowledgeBaseArn"].endswith(kb["knowledgeBaseId"])
-    assert (
-        agent.get_knowledge_base(knowledgeBaseId=kb["knowledgeBaseId"])["knowledgeBase"]["name"]
-        == "course-kb"
-    )
+    assert agent.get_knowledge_base(knowledgeBaseId=kb["knowledgeBaseId"])["knowledgeBase"]["name"] == "course-kb"
     assert [k["name"] for k in agent.list_knowledge_bases()["knowledgeBaseSummaries"]] == ["course-kb"]
     assert ds["status"] == "AVAILABLE"
-    got = agent.get_data_source(knowledgeBaseId=kb["knowledgeBaseId"], dataSourceId=ds["dataSourceId"])[
-        "dataSource"
-    ]
+    got = agent.get_data_source(knowledgeBaseId=kb["knowledgeBaseId"], dataSourceId=ds["dataSourceId"])["dataSource"]
     assert got["vectorIngestionConfiguration"]["chunkingConfiguration"]["chunkingStrategy"] == "FIXED_SIZE"
     with pytest.raises(ClientError) as err:
         agent.get_knowledge_base(knowledgeBaseId="NOPE123456")
@@ -174,8 +166,7 @@ def test_retrieve_metadata_filters(agent, s3, agent_runtime):
 
     def uris(flt):
         return sorted(
-            r["location"]["s3Location"]["uri"].rsplit("/", 1)[1]
-            for r in retrieve(agent_runtime, kb, "policy", flt=flt)
+            r["location"]["s3Location"]["uri"].rsplit("/", 1)[1] for r in retrieve(agent_runtime, kb, "policy", flt=flt)
         )
 
     assert uris({"equals": {"key": "department", "value": "support"}}) == ["returns.md", "warranty.txt"]
@@ -209,9 +200,7 @@ def test_fixed_size_chunking(agent, s3, agent_runtime):
     )
     ingest(agent, kb, ds)
     results = retrieve(agent_runtime, kb, "warranty batteries", number=20)
-    texts = [
-        r["content"]["text"] for r in results if r["location"]["s3Location"]["uri"].endswith("warranty.txt")
-    ]
+    texts = [r["content"]["text"] for r in results if r["location"]["s3Location"]["uri"].endswith("warranty.txt")]
     assert len(texts) > 1
     assert all(len(t.split()) <= 8 for t in texts)
 

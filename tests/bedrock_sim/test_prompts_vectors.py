@@ -1,7 +1,6 @@
 import pytest
-from botocore.exceptions import ClientError
-
 from bedrock_helpers import NOVA
+from botocore.exceptions import ClientError
 
 VARIANT = {
     "name": "v1",
@@ -18,9 +17,7 @@ VARIANT = {
 
 
 def test_prompt_management(agent, runtime):
-    created = agent.create_prompt(
-        name="faq", description="FAQ prompt", defaultVariant="v1", variants=[VARIANT]
-    )
+    created = agent.create_prompt(name="faq", description="FAQ prompt", defaultVariant="v1", variants=[VARIANT])
     assert created["version"] == "DRAFT" and created["arn"].endswith(created["id"])
     version = agent.create_prompt_version(promptIdentifier=created["id"])
     assert version["version"] == "1" and version["arn"] == created["arn"] + ":1"
@@ -92,12 +89,8 @@ def test_s3vectors_query(aws_s3vectors):
     )
     assert [v["key"] for v in filtered["vectors"]] == ["c"] and "distance" not in filtered["vectors"][0]
     with pytest.raises(ClientError) as err:
-        client.query_vectors(
-            vectorBucketName="vecs", indexName="docs", topK=1, queryVector={"float32": [1.0]}
-        )
+        client.query_vectors(vectorBucketName="vecs", indexName="docs", topK=1, queryVector={"float32": [1.0]})
     assert err.value.response["Error"]["Code"] == "ValidationException"
     with pytest.raises(ClientError) as err:
-        client.query_vectors(
-            vectorBucketName="vecs", indexName="nope", topK=1, queryVector={"float32": [1.0, 0, 0]}
-        )
+        client.query_vectors(vectorBucketName="vecs", indexName="nope", topK=1, queryVector={"float32": [1.0, 0, 0]})
     assert err.value.response["Error"]["Code"] == "NotFoundException"

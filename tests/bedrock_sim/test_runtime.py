@@ -1,9 +1,8 @@
 import json
 
 import pytest
-from botocore.exceptions import ClientError
-
 from bedrock_helpers import HAIKU, NOVA, SONNET, TITAN_EMBED, claude_body, user
+from botocore.exceptions import ClientError
 
 WEATHER_TOOL = {
     "toolSpec": {
@@ -30,9 +29,7 @@ CONTEXT = (
 
 def test_titan_embedding_shape_and_dimensions(runtime):
     for dims in (256, 512, 1024):
-        r = runtime.invoke_model(
-            modelId=TITAN_EMBED, body=json.dumps({"inputText": "hello world", "dimensions": dims})
-        )
+        r = runtime.invoke_model(modelId=TITAN_EMBED, body=json.dumps({"inputText": "hello world", "dimensions": dims}))
         body = json.loads(r["body"].read())
         assert r["contentType"] == "application/json"
         assert len(body["embedding"]) == dims
@@ -54,9 +51,7 @@ def test_titan_embedding_validation(runtime):
 def test_claude_messages_extractive_answer(runtime):
     r = runtime.invoke_model(
         modelId=HAIKU,
-        body=claude_body(
-            CONTEXT + "Question: When are refunds issued?", system="Answer from the context only."
-        ),
+        body=claude_body(CONTEXT + "Question: When are refunds issued?", system="Answer from the context only."),
     )
     body = json.loads(r["body"].read())
     assert body["type"] == "message" and body["role"] == "assistant"
@@ -141,9 +136,7 @@ def test_titan_text(runtime):
         "inputText": CONTEXT + "Question: When does the store open?",
         "textGenerationConfig": {"maxTokenCount": 50},
     }
-    out = json.loads(
-        runtime.invoke_model(modelId="amazon.titan-text-express-v1", body=json.dumps(body))["body"].read()
-    )
+    out = json.loads(runtime.invoke_model(modelId="amazon.titan-text-express-v1", body=json.dumps(body))["body"].read())
     assert out["results"][0]["outputText"] == "Our store opens at 9am on weekdays."
     assert out["results"][0]["completionReason"] == "FINISH"
     assert out["inputTextTokenCount"] > 0
@@ -167,9 +160,7 @@ def test_converse_shape(runtime):
 
 
 def test_converse_max_tokens(runtime):
-    r = runtime.converse(
-        modelId=NOVA, messages=user("Tell me about cloud computing"), inferenceConfig={"maxTokens": 4}
-    )
+    r = runtime.converse(modelId=NOVA, messages=user("Tell me about cloud computing"), inferenceConfig={"maxTokens": 4})
     assert r["stopReason"] == "max_tokens" and r["usage"]["outputTokens"] == 4
 
 
@@ -285,9 +276,7 @@ def test_converse_stream_decoded_by_botocore(runtime):
 
 
 def test_converse_stream_tool_use(runtime):
-    r = runtime.converse_stream(
-        modelId=SONNET, messages=user("weather in Rome?"), toolConfig={"tools": [WEATHER_TOOL]}
-    )
+    r = runtime.converse_stream(modelId=SONNET, messages=user("weather in Rome?"), toolConfig={"tools": [WEATHER_TOOL]})
     events = list(r["stream"])
     start = next(e["contentBlockStart"] for e in events if "contentBlockStart" in e)
     assert start["start"]["toolUse"]["name"] == "get_weather"

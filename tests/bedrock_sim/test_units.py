@@ -10,12 +10,8 @@ from hypothesis import strategies as st
 
 from course.bedrock_sim import chunking, data, embeddings, textmodel, tokens
 
-WORDS_A = st.lists(
-    st.text(alphabet="abcdefghijklm", min_size=4, max_size=9), min_size=2, max_size=6, unique=True
-)
-WORDS_B = st.lists(
-    st.text(alphabet="nopqrstuvwxyz", min_size=4, max_size=9), min_size=2, max_size=6, unique=True
-)
+WORDS_A = st.lists(st.text(alphabet="abcdefghijklm", min_size=4, max_size=9), min_size=2, max_size=6, unique=True)
+WORDS_B = st.lists(st.text(alphabet="nopqrstuvwxyz", min_size=4, max_size=9), min_size=2, max_size=6, unique=True)
 
 
 def test_tokenizer_rule():
@@ -48,9 +44,7 @@ def test_shared_words_are_closer(query_words, other_words, dimension):
 @settings(max_examples=40, deadline=None)
 @given(st.text(min_size=1, max_size=300), st.integers(min_value=1, max_value=50))
 def test_text_model_deterministic_and_bounded(prompt, max_tokens):
-    request = textmodel.Request(
-        messages=[{"role": "user", "content": [{"text": prompt}]}], max_tokens=max_tokens
-    )
+    request = textmodel.Request(messages=[{"role": "user", "content": [{"text": prompt}]}], max_tokens=max_tokens)
     first = textmodel.generate(request)
     again = textmodel.generate(
         textmodel.Request(messages=[{"role": "user", "content": [{"text": prompt}]}], max_tokens=max_tokens)
