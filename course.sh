@@ -84,7 +84,8 @@ case "${1:-open}" in
     ;;
   test)
     install_deps
-    export PATH="$PWD/$VENV/bin:$PATH"
+    tools/system-deps.sh
+    export PATH="$PWD/$VENV/bin:$PWD/$VENV/node_modules/.bin:$PATH"
     "$VENV/bin/ruff" check course tools tests benchmarks
     "$VENV/bin/ruff" format --check course tools tests benchmarks
     exec "$VENV/bin/python" -m pytest "${@:2}"
