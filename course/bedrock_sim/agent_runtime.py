@@ -37,9 +37,7 @@ def retrieve(call: Call) -> Reply:
     output: dict[str, Any] = {"retrievalResults": results}
     guard_config = call.params.get("guardrailConfiguration")
     if guard_config:
-        _, config, _ = guardrails.lookup(
-            guard_config["guardrailId"], guard_config["guardrailVersion"], call.region
-        )
+        _, config, _ = guardrails.lookup(guard_config["guardrailId"], guard_config["guardrailVersion"], call.region)
         outcome = guardrails.evaluate(config, "INPUT", [{"text": query}])
         output["guardrailAction"] = "INTERVENED" if outcome.blocked else "NONE"
         if outcome.blocked:
@@ -49,8 +47,7 @@ def retrieve(call: Call) -> Reply:
 
 def _prompt(template: str | None, results: list[dict[str, Any]], question: str) -> str:
     passages = "\n".join(
-        f'<search_result index="{i + 1}">{r["content"]["text"]}</search_result>'
-        for i, r in enumerate(results)
+        f'<search_result index="{i + 1}">{r["content"]["text"]}</search_result>' for i, r in enumerate(results)
     )
     search_results = f"<search_results>{passages}</search_results>"
     if template:
@@ -70,9 +67,7 @@ def retrieve_and_generate(call: Call) -> Reply:
     question = params["input"]["text"]
     config = params.get("retrieveAndGenerateConfiguration") or {}
     if config.get("type", "KNOWLEDGE_BASE") != "KNOWLEDGE_BASE" or "knowledgeBaseConfiguration" not in config:
-        raise validation(
-            "The course simulator supports retrieveAndGenerateConfiguration type KNOWLEDGE_BASE only."
-        )
+        raise validation("The course simulator supports retrieveAndGenerateConfiguration type KNOWLEDGE_BASE only.")
     kb_config = config["knowledgeBaseConfiguration"]
     resolved = catalogue.resolve(kb_config["modelArn"], call.region)
     if resolved.model["family"] not in families.TEXT_PARSERS:
@@ -111,9 +106,7 @@ def retrieve_and_generate(call: Call) -> Reply:
     output: dict[str, Any] = {"sessionId": session_id, "output": {"text": text}}
     guard_config = generation.get("guardrailConfiguration")
     if guard_config:
-        _, guard, _ = guardrails.lookup(
-            guard_config["guardrailId"], guard_config["guardrailVersion"], call.region
-        )
+        _, guard, _ = guardrails.lookup(guard_config["guardrailId"], guard_config["guardrailVersion"], call.region)
         checked = guardrails.evaluate(guard, "INPUT", [{"text": question}])
         if not checked.blocked:
             checked = guardrails.evaluate(

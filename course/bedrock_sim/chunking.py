@@ -60,17 +60,13 @@ def validate(config: dict[str, Any] | None) -> None:
     if strategy == "FIXED_SIZE":
         c = config.get("fixedSizeChunkingConfiguration")
         if not c:
-            raise validation(
-                "fixedSizeChunkingConfiguration is required for the FIXED_SIZE chunking strategy."
-            )
+            raise validation("fixedSizeChunkingConfiguration is required for the FIXED_SIZE chunking strategy.")
         if not c["maxTokens"] >= 1 or not 1 <= c["overlapPercentage"] <= 99:
             raise validation("overlapPercentage must be between 1 and 99 and maxTokens at least 1.")
     elif strategy == "HIERARCHICAL":
         c = config.get("hierarchicalChunkingConfiguration")
         if not c or len(c["levelConfigurations"]) != 2:
-            raise validation(
-                "hierarchicalChunkingConfiguration needs exactly two levelConfigurations (parent, child)."
-            )
+            raise validation("hierarchicalChunkingConfiguration needs exactly two levelConfigurations (parent, child).")
         parent, child = (level["maxTokens"] for level in c["levelConfigurations"])
         if child >= parent:
             raise validation("The child chunk size must be smaller than the parent chunk size.")
@@ -111,8 +107,7 @@ def _semantic(text: str, c: dict[str, Any]) -> list[str]:
     sentences = [text[a:b] for a, b in bounds]
     buffer = c["bufferSize"]
     vectors = [
-        embeddings.embed(" ".join(sentences[max(0, i - buffer) : i + buffer + 1]), 256)
-        for i in range(len(sentences))
+        embeddings.embed(" ".join(sentences[max(0, i - buffer) : i + buffer + 1]), 256) for i in range(len(sentences))
     ]
     distances = [1 - embeddings.cosine(vectors[i], vectors[i + 1]) for i in range(len(vectors) - 1)]
     ordered = sorted(distances)

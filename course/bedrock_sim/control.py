@@ -115,12 +115,9 @@ def _policy_view(config: dict[str, Any]) -> dict[str, Any]:
     if "wordPolicyConfig" in config:
         words = config["wordPolicyConfig"]
         out["wordPolicy"] = {
-            "words": [
-                {"inputAction": "BLOCK", "outputAction": "BLOCK"} | w for w in words.get("wordsConfig", [])
-            ],
+            "words": [{"inputAction": "BLOCK", "outputAction": "BLOCK"} | w for w in words.get("wordsConfig", [])],
             "managedWordLists": [
-                {"inputAction": "BLOCK", "outputAction": "BLOCK"} | w
-                for w in words.get("managedWordListsConfig", [])
+                {"inputAction": "BLOCK", "outputAction": "BLOCK"} | w for w in words.get("managedWordListsConfig", [])
             ],
         }
     if "sensitiveInformationPolicyConfig" in config:
@@ -221,9 +218,7 @@ def list_foundation_models(call: Call) -> Reply:
             continue
         if p.get("byInferenceType") and p["byInferenceType"] not in model["inferenceTypesSupported"]:
             continue
-        if p.get("byCustomizationType") and p["byCustomizationType"] not in model.get(
-            "customizationsSupported", []
-        ):
+        if p.get("byCustomizationType") and p["byCustomizationType"] not in model.get("customizationsSupported", []):
             continue
         items.append(catalogue.summary(model, call.region))
     return Reply({"modelSummaries": items})
@@ -264,9 +259,7 @@ def create_provisioned_model_throughput(call: Call) -> Reply:
     if "PROVISIONED" not in model["inferenceTypesSupported"]:
         raise validation(f"The model {model_id} does not support provisioned throughput.")
     if any(r["provisionedModelName"] == p["provisionedModelName"] for r in st.provisioned.values()):
-        raise ServiceError(
-            "ConflictException", f"Provisioned model {p['provisionedModelName']} already exists."
-        )
+        raise ServiceError("ConflictException", f"Provisioned model {p['provisionedModelName']} already exists.")
     if p["modelUnits"] < 1:
         raise validation("modelUnits must be at least 1.")
     pid = st.new_id("provisioned", 12, "abcdefghijklmnopqrstuvwxyz0123456789")

@@ -16,9 +16,7 @@ from typing import Any
 
 def _header(name: str, value: str) -> bytes:
     raw_name, raw_value = name.encode("utf-8"), value.encode("utf-8")
-    return (
-        struct.pack("!B", len(raw_name)) + raw_name + b"\x07" + struct.pack("!H", len(raw_value)) + raw_value
-    )
+    return struct.pack("!B", len(raw_name)) + raw_name + b"\x07" + struct.pack("!H", len(raw_value)) + raw_value
 
 
 def frame(headers: dict[str, str], payload: bytes) -> bytes:

@@ -89,14 +89,10 @@ def _anthropic_blocks(content: Any) -> list[dict[str, Any]]:
         if kind == "text":
             blocks.append({"text": item.get("text", "")})
         elif kind == "tool_use":
-            blocks.append(
-                {"toolUse": {"toolUseId": item["id"], "name": item["name"], "input": item.get("input", {})}}
-            )
+            blocks.append({"toolUse": {"toolUseId": item["id"], "name": item["name"], "input": item.get("input", {})}})
         elif kind == "tool_result":
             inner = item.get("content", "")
-            parts = (
-                [{"text": inner}] if isinstance(inner, str) else [{"text": c.get("text", "")} for c in inner]
-            )
+            parts = [{"text": inner}] if isinstance(inner, str) else [{"text": c.get("text", "")} for c in inner]
             blocks.append(
                 {
                     "toolResult": {
@@ -141,9 +137,7 @@ def _anthropic(body: dict[str, Any], model: dict[str, Any]) -> textmodel.Request
     tool_choice = choice.get("name") if choice.get("type") == "tool" else choice.get("type")
     return textmodel.Request(
         system=system,
-        messages=[
-            {"role": m["role"], "content": _anthropic_blocks(m.get("content", ""))} for m in body["messages"]
-        ],
+        messages=[{"role": m["role"], "content": _anthropic_blocks(m.get("content", ""))} for m in body["messages"]],
         tools=[
             {"name": t["name"], "description": t.get("description", ""), "schema": t.get("input_schema", {})}
             for t in body.get("tools", []) or []
@@ -240,9 +234,7 @@ def _prompt_request(
                         "content": [{"text": content.strip()}],
                     }
                 )
-        messages = [m for m in messages if m["role"] == "user"][-1:] or [
-            {"role": "user", "content": [{"text": ""}]}
-        ]
+        messages = [m for m in messages if m["role"] == "user"][-1:] or [{"role": "user", "content": [{"text": ""}]}]
     else:
         cleaned = re.sub(r"</?s>|\[/?INST\]|<<\/?SYS>>", " ", prompt)
         cleaned = re.sub(r"\n?\s*(Bot|Assistant)\s*:\s*$", "", cleaned.strip())
@@ -435,9 +427,7 @@ def text_pieces(text: str, per_piece: int = 4) -> list[str]:
     return [text[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
-def stream_chunks(
-    result: textmodel.Result, model: dict[str, Any], metrics: dict[str, int]
-) -> list[dict[str, Any]]:
+def stream_chunks(result: textmodel.Result, model: dict[str, Any], metrics: dict[str, int]) -> list[dict[str, Any]]:
     """The JSON chunks InvokeModelWithResponseStream sends for ``result``."""
     family = model["family"]
     pieces = text_pieces(result.text)
@@ -501,9 +491,7 @@ def stream_chunks(
         chunks += [{"contentBlockDelta": {"delta": {"text": p}, "contentBlockIndex": 0}} for p in pieces]
         chunks.append({"contentBlockStop": {"contentBlockIndex": 0}})
         chunks.append({"messageStop": {"stopReason": result.stop_reason}})
-        chunks.append(
-            {"metadata": {"usage": _nova_usage(result)}, "amazon-bedrock-invocationMetrics": metrics}
-        )
+        chunks.append({"metadata": {"usage": _nova_usage(result)}, "amazon-bedrock-invocationMetrics": metrics})
         return chunks
     pieces = pieces or [""]
     for i, piece in enumerate(pieces):
@@ -525,9 +513,7 @@ def stream_chunks(
             }
         else:
             chunk = {
-                "outputs": [
-                    {"text": piece, "stop_reason": _SHORT_REASON.get(result.stop_reason) if last else None}
-                ]
+                "outputs": [{"text": piece, "stop_reason": _SHORT_REASON.get(result.stop_reason) if last else None}]
             }
         if last:
             chunk["amazon-bedrock-invocationMetrics"] = metrics

@@ -96,9 +96,7 @@ def evaluate(
     direction = "input" if source == "INPUT" else "output"
     full = output_scope == "FULL"
     guarded = [b for b in blocks if not b.get("qualifiers") or "guard_content" in b["qualifiers"]]
-    grounding_source = " ".join(
-        b["text"] for b in blocks if "grounding_source" in (b.get("qualifiers") or [])
-    )
+    grounding_source = " ".join(b["text"] for b in blocks if "grounding_source" in (b.get("qualifiers") or []))
     query = " ".join(b["text"] for b in blocks if "query" in (b.get("qualifiers") or []))
     text = "\n".join(b["text"] for b in guarded)
     lexicon = data.lexicon()
@@ -159,9 +157,7 @@ def evaluate(
     for word in word_config.get("wordsConfig", []) or []:
         if _enabled(word, direction) and _phrase_re(word["text"]).search(text):
             blocking = word.get(f"{direction}Action", "BLOCK") == "BLOCK"
-            custom.append(
-                {"match": word["text"], "action": "BLOCKED" if blocking else "NONE", "detected": True}
-            )
+            custom.append({"match": word["text"], "action": "BLOCKED" if blocking else "NONE", "detected": True})
             if blocking:
                 outcome.blocked = True
                 reasons.append("custom word")
@@ -198,9 +194,7 @@ def evaluate(
         for m in compiled.finditer(text):
             value = m.group("pii") if "pii" in compiled.groupindex else m.group(0)
             label = {"BLOCK": "BLOCKED", "ANONYMIZE": "ANONYMIZED"}.get(action, "NONE")
-            pii_found.append(
-                {"match": value.strip(), "type": entity["type"], "action": label, "detected": True}
-            )
+            pii_found.append({"match": value.strip(), "type": entity["type"], "action": label, "detected": True})
             if action == "BLOCK":
                 outcome.blocked = True
                 reasons.append(f"PII {entity['type']}")

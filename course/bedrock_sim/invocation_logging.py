@@ -45,9 +45,7 @@ def deliver(
     config = _config(region)
     if not config or not (config.get("cloudWatchConfig") or config.get("s3Config")):
         return None
-    with_bodies = config.get(
-        "embeddingDataDeliveryEnabled" if embedding else "textDataDeliveryEnabled", False
-    )
+    with_bodies = config.get("embeddingDataDeliveryEnabled" if embedding else "textDataDeliveryEnabled", False)
     now = state.get().now()
     record: dict[str, Any] = {
         "schemaType": "ModelInvocationLog",

@@ -145,11 +145,7 @@ def get_knowledge_base(call: Call) -> Reply:
 
 def list_knowledge_bases(call: Call) -> Reply:
     items = [
-        {
-            k: kb[k]
-            for k in ("knowledgeBaseId", "name", "description", "status", "updatedAt")
-            if kb.get(k) is not None
-        }
+        {k: kb[k] for k in ("knowledgeBaseId", "name", "description", "status", "updatedAt") if kb.get(k) is not None}
         for kb in state.get().knowledge_bases.values()
     ]
     return _page(items, call.params, "knowledgeBaseSummaries")
@@ -239,9 +235,7 @@ def delete_data_source(call: Call) -> Reply:
     ds = _get_ds(kb, call.params["dataSourceId"])
     kb["chunks"] = [c for c in kb["chunks"] if c["dataSourceId"] != ds["dataSourceId"]]
     del kb["dataSources"][ds["dataSourceId"]]
-    return Reply(
-        {"knowledgeBaseId": kb["knowledgeBaseId"], "dataSourceId": ds["dataSourceId"], "status": "DELETING"}
-    )
+    return Reply({"knowledgeBaseId": kb["knowledgeBaseId"], "dataSourceId": ds["dataSourceId"], "status": "DELETING"})
 
 
 # ------------------------------------------------------------------ ingestion
@@ -315,9 +309,7 @@ def _run_ingestion(kb: dict[str, Any], ds: dict[str, Any]) -> tuple[dict[str, in
     prefixes = s3_config.get("inclusionPrefixes") or [""]
     selected = {name: key for name, key in objects.items() if any(name.startswith(p) for p in prefixes)}
     sidecars = {name[: -len(SIDE_CAR)]: key for name, key in selected.items() if name.endswith(SIDE_CAR)}
-    documents = {
-        name: key for name, key in selected.items() if not name.endswith(SIDE_CAR) and not name.endswith("/")
-    }
+    documents = {name: key for name, key in selected.items() if not name.endswith(SIDE_CAR) and not name.endswith("/")}
     stats["numberOfMetadataDocumentsScanned"] = len(sidecars)
     chunk_config = ds["vectorIngestionConfiguration"].get("chunkingConfiguration")
     index = _index(kb)
@@ -328,9 +320,7 @@ def _run_ingestion(kb: dict[str, Any], ds: dict[str, Any]) -> tuple[dict[str, in
         stats["numberOfDocumentsScanned"] += 1
         if not name.lower().endswith(TEXT_EXTENSIONS):
             stats["numberOfDocumentsFailed"] += 1
-            failures.append(
-                f"{uri}: file type not supported by the course simulator (plain text formats only)."
-            )
+            failures.append(f"{uri}: file type not supported by the course simulator (plain text formats only).")
             continue
         metadata: dict[str, Any] = {}
         sidecar = sidecars.get(name)
@@ -351,9 +341,7 @@ def _run_ingestion(kb: dict[str, Any], ds: dict[str, Any]) -> tuple[dict[str, in
             text = _html_to_text(text)
         kb["chunks"] = [c for c in kb["chunks"] if c["sourceUri"] != uri]
         for position, piece in enumerate(chunking.chunk(text, chunk_config)):
-            digest = hashlib.sha256(
-                f"{kb['knowledgeBaseId']}|{uri}|{position}|{piece.text}".encode()
-            ).hexdigest()
+            digest = hashlib.sha256(f"{kb['knowledgeBaseId']}|{uri}|{position}|{piece.text}".encode()).hexdigest()
             chunk_id = f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
             full_metadata = dict(metadata)
             full_metadata.update(

@@ -39,9 +39,7 @@ def _validate_variants(params: dict[str, Any], region: str) -> None:
     if len(set(names)) != len(names):
         raise validation("Prompt variant names must be unique.")
     if params.get("defaultVariant") and params["defaultVariant"] not in names:
-        raise validation(
-            f"The default variant {params['defaultVariant']} is not one of the prompt's variants."
-        )
+        raise validation(f"The default variant {params['defaultVariant']} is not one of the prompt's variants.")
     for variant in variants:
         kind = variant["templateType"]
         if (kind == "TEXT") != ("text" in variant["templateConfiguration"]):
@@ -51,9 +49,7 @@ def _validate_variants(params: dict[str, Any], region: str) -> None:
         used = {m for t in _template_texts(variant) for m in VARIABLE_RE.findall(t)}
         missing = [name for name in _declared(variant) if name not in used]
         if missing:
-            raise validation(
-                f"Variant {variant['name']}: input variable {missing[0]} is not used in the template."
-            )
+            raise validation(f"Variant {variant['name']}: input variable {missing[0]} is not used in the template.")
         if variant.get("modelId"):
             catalogue.resolve(variant["modelId"], region)
 

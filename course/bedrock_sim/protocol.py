@@ -77,9 +77,7 @@ SERVICES = {
     "bedrock-agent-runtime": "bedrock-agent-runtime",
     "s3vectors": "s3vectors",
 }
-_HOST_RE = re.compile(
-    r"^(bedrock-agent-runtime|bedrock-agent|bedrock-runtime|bedrock|s3vectors)[.-]([a-z0-9-]+)\."
-)
+_HOST_RE = re.compile(r"^(bedrock-agent-runtime|bedrock-agent|bedrock-runtime|bedrock|s3vectors)[.-]([a-z0-9-]+)\.")
 
 
 def service_of(url: str) -> tuple[str, str] | None:
@@ -158,9 +156,7 @@ def parse(request, service: str, region: str, handled: tuple[str, ...]) -> Call 
                         params[member] = unquote(m.group(wire))
                 elif location == "querystring" and wire in query:
                     values = query[wire]
-                    params[member] = (
-                        values if member_shape.type_name == "list" else _convert(member_shape, values[0])
-                    )
+                    params[member] = values if member_shape.type_name == "list" else _convert(member_shape, values[0])
                 elif location == "header" and wire.lower() in headers:
                     params[member] = _convert(member_shape, headers[wire.lower()])
         if payload and shape.members[payload].type_name == "blob":

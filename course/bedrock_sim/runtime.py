@@ -19,9 +19,7 @@ from course.bedrock_sim import (
 )
 from course.bedrock_sim.protocol import Call, Reply, ServiceError, validation
 
-_NOT_CHAT = (
-    "This action doesn't support the model that you provided. Try again with a supported text or chat model."
-)
+_NOT_CHAT = "This action doesn't support the model that you provided. Try again with a supported text or chat model."
 
 
 def _admit(model_id: str) -> None:
@@ -108,12 +106,8 @@ def _run(request: textmodel.Request, guard: Guard | None, extra: dict[str, Any])
     result = textmodel.generate(request)
     original = result.text
     if not original:
-        return Guarded(
-            result, "INTERVENED" if checked.intervened else "NONE", checked.assessment, None, None, None
-        )
-    out = guardrails.evaluate(
-        guard.config, "OUTPUT", [{"text": original, "qualifiers": ["guard_content"]}] + grounding
-    )
+        return Guarded(result, "INTERVENED" if checked.intervened else "NONE", checked.assessment, None, None, None)
+    out = guardrails.evaluate(guard.config, "OUTPUT", [{"text": original, "qualifiers": ["guard_content"]}] + grounding)
     action = "INTERVENED" if (checked.intervened or out.intervened) else "NONE"
     if out.intervened:
         new_text = out.outputs[0]["text"]
@@ -268,16 +262,12 @@ def _resolve_for_converse(call: Call) -> tuple[catalogue.Resolved, dict[str, Any
     return catalogue.resolve(model_id, call.region), None
 
 
-def _chat(
-    call: Call, operation: str
-) -> tuple[catalogue.Resolved, Guarded, Guard | None, dict[str, Any], str]:
+def _chat(call: Call, operation: str) -> tuple[catalogue.Resolved, Guarded, Guard | None, dict[str, Any], str]:
     resolved, prompt = _resolve_for_converse(call)
     model = resolved.model
     request, extra = _converse_request(call.params, model, prompt)
     config = call.params.get("guardrailConfig") or {}
-    guard = _guard(
-        config.get("guardrailIdentifier"), config.get("guardrailVersion"), config.get("trace"), call.region
-    )
+    guard = _guard(config.get("guardrailIdentifier"), config.get("guardrailVersion"), config.get("trace"), call.region)
     _admit(model["modelId"])
     guarded = _run(request, guard, extra)
     result = guarded.result
@@ -426,9 +416,7 @@ def invoke_model(call: Call) -> Reply:
     _, _, response, request_id = _invoke(call, "InvokeModel")
     headers = response.pop("_headers")
     headers["x-amzn-RequestId"] = request_id
-    return Reply(
-        {"body": json.dumps(response).encode("utf-8"), "contentType": "application/json"}, headers=headers
-    )
+    return Reply({"body": json.dumps(response).encode("utf-8"), "contentType": "application/json"}, headers=headers)
 
 
 def invoke_model_with_response_stream(call: Call) -> Reply:
@@ -440,8 +428,7 @@ def invoke_model_with_response_stream(call: Call) -> Reply:
     if "amazon-bedrock-guardrailAction" in response:
         chunks[-1]["amazon-bedrock-guardrailAction"] = response["amazon-bedrock-guardrailAction"]
     frames = eventstream.stream(
-        ("chunk", {"bytes": base64.b64encode(json.dumps(chunk).encode("utf-8")).decode("ascii")})
-        for chunk in chunks
+        ("chunk", {"bytes": base64.b64encode(json.dumps(chunk).encode("utf-8")).decode("ascii")}) for chunk in chunks
     )
     headers.update(
         {
@@ -458,18 +445,14 @@ def invoke_model_with_response_stream(call: Call) -> Reply:
 
 def apply_guardrail(call: Call) -> Reply:
     params = call.params
-    record, config, version = guardrails.lookup(
-        params["guardrailIdentifier"], params["guardrailVersion"], call.region
-    )
+    record, config, version = guardrails.lookup(params["guardrailIdentifier"], params["guardrailVersion"], call.region)
     blocks = []
     for item in params["content"]:
         if "text" in item:
             blocks.append({"text": item["text"]["text"], "qualifiers": item["text"].get("qualifiers") or []})
     if not blocks:
         raise validation("The content field must contain at least one text block.")
-    outcome = guardrails.evaluate(
-        config, params["source"], blocks, params.get("outputScope", "INTERVENTIONS")
-    )
+    outcome = guardrails.evaluate(config, params["source"], blocks, params.get("outputScope", "INTERVENTIONS"))
     coverage = outcome.assessment["invocationMetrics"]["guardrailCoverage"]
     output: dict[str, Any] = {
         "usage": outcome.usage,

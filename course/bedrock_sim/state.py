@@ -41,9 +41,7 @@ class State:
     sessions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     clock: _dt.datetime = field(default_factory=lambda: _dt.datetime(2025, 1, 1, tzinfo=_dt.UTC))
 
-    def new_id(
-        self, kind: str, length: int = 10, alphabet: str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    ) -> str:
+    def new_id(self, kind: str, length: int = 10, alphabet: str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") -> str:
         """A deterministic id: the same sequence of creations gives the same ids after a reset."""
         self.counter += 1
         digest = int(hashlib.sha256(f"{kind}:{self.counter}".encode()).hexdigest(), 16)

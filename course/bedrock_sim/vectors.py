@@ -81,18 +81,14 @@ def query_vectors(call: Call) -> Reply:
     if not query:
         raise validation("queryVector.float32 is required.")
     if len(query) != index.dimension:
-        raise validation(
-            f"Query vector contains invalid dimension: expected {index.dimension}, got {len(query)}."
-        )
+        raise validation(f"Query vector contains invalid dimension: expected {index.dimension}, got {len(query)}.")
     metric = index.distance_metric
     scored = []
     for position, vector in enumerate(index.vectors.values()):
         if not matches(p.get("filter"), vector.metadata or {}):
             continue
         data = vector.data["float32"]
-        distance = (
-            1 - embeddings.cosine(query, data) if metric == "cosine" else embeddings.euclidean(query, data)
-        )
+        distance = 1 - embeddings.cosine(query, data) if metric == "cosine" else embeddings.euclidean(query, data)
         scored.append((distance, position, vector))
     scored.sort(key=lambda item: (item[0], item[1]))
     items = []
