@@ -41,7 +41,7 @@ def set_quota(model_id: str, requests_per_window: int, window_attempts: int | No
     Attempts are counted, not seconds: in each window of ``window_attempts`` attempts
     (default ``requests_per_window + 2``) the first ``requests_per_window`` succeed and the rest
     fail with ``ThrottlingException``. botocore retries throttling errors by itself; create
-    the client with ``Config(retries={"max_attempts": 1})`` to see every throttle.
+    the client with ``Config(retries={"total_max_attempts": 1})`` to see every throttle.
     """
     from course.bedrock_sim import state
 
