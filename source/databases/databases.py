@@ -65,8 +65,10 @@ aws = sandbox.start()  # fake credentials, moto, network blocked; safe to re-run
 # | Embeddings with no other data around them | vector search only | OpenSearch Serverless, S3 Vectors (see the vector-store material) |
 #
 # Two more stores appear in the notes but belong to the analytics notebook: **Redshift Serverless**
-# (a data warehouse billed in RPU-hours, for SQL analytics over large history) and **Amazon
-# Timestream** (time-series measurements such as token usage per minute). They are taught there.
+# (a data warehouse billed in RPU-hours, for SQL analytics over large history; see
+# [analytics › Redshift Serverless](../analytics/analytics.ipynb#redshift-serverless)) and **Amazon
+# Timestream** (time-series measurements such as token usage per minute; see
+# [analytics › Timestream](../analytics/analytics.ipynb#timestream)). They are taught there.
 #
 # Questions to ask in this order: *what shape is the data* (graph? relational? key-value?), *how
 # fast must reads be* (milliseconds or microseconds?), *must it survive a failure as the only
