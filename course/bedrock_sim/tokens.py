@@ -210,8 +210,9 @@ def content_terms(text: str) -> list[str]:
 
 
 def iter_sentences(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) offsets of the sentences of ``text`` (split on . ! ? and blank lines)."""
-    for m in re.finditer(r"[^.!?\n]+(?:[.!?]+|(?=\n)|$)", text or ""):
+    """(start, end) offsets of the sentences of ``text``: split after . ! ? followed by white
+    space or the end, and at line breaks (so ``help@shop.example`` or ``3.5`` stay whole)."""
+    for m in re.finditer(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+(?:[.!?]+(?=\s|$)|(?=\n)|$)", text or ""):
         start, end = m.span()
         chunk = text[start:end]
         stripped = chunk.strip()
