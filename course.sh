@@ -80,7 +80,9 @@ case "${1:-open}" in
     install_deps
     workspace
     say "Opening the course at http://localhost:$PORT/lab (Ctrl+C to stop)."
-    exec "$VENV/bin/jupyter" lab --ServerApp.root_dir="$PWD/workspace" --port="$PORT" --ServerApp.ip=127.0.0.1 "${@:2}"
+    extra=()
+    [ "$(id -u)" = 0 ] && extra+=(--allow-root)  # e.g. a container; JupyterLab refuses root otherwise
+    exec "$VENV/bin/jupyter" lab --ServerApp.root_dir="$PWD/workspace" --port="$PORT" --ServerApp.ip=127.0.0.1 "${extra[@]}" "${@:2}"
     ;;
   test)
     install_deps

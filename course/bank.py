@@ -126,8 +126,13 @@ def _graded_shape_problems(q: dict) -> list[str]:
     extra = {"options", "items", "prompts", "responses"} - set(fields)
     problems = [f"a {q['type']} question needs {f!r}" for f in fields if f not in q]
     problems += [f"a {q['type']} question has no {f!r}" for f in sorted(extra) if f in q]
-    if q["type"] == "multi" and len(q.get("options", [])) < 5:
-        problems.append("a multiple-response question has five or more options")
+    if q["type"] == "multi":
+        if len(q.get("options", [])) < 5:
+            problems.append("a multiple-response question has five or more options")
+        if "choose" not in q:
+            problems.append("a graded multiple-response question says how many to pick ('choose')")
+    elif "choose" in q:
+        problems.append("only a multiple-response question has 'choose'")
     return problems
 
 
@@ -171,6 +176,8 @@ def validate_key(data: dict, key: Any) -> list[str]:
             problems.append(f"{qid}: a key entry has exactly 'answer' and 'why'")
             continue
         problems.extend(f"{qid}: {p}" for p in answer_problems(q, entry["answer"]))
+        if q["type"] == "multi" and isinstance(entry["answer"], list) and len(entry["answer"]) != q.get("choose"):
+            problems.append(f"{qid}: the answer has {len(entry['answer'])} options but the question says choose {q.get('choose')}")
         ids = {c["id"] for c in choices(q)}
         why = entry["why"] if isinstance(entry["why"], dict) else {}
         missing = sorted(ids - set(why))

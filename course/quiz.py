@@ -130,6 +130,9 @@ def graded_card(q: dict, saved: Any, path=None):
             return "<span style='color:#57606a'>Not answered yet.</span>"
         if not scoring.is_complete(q, response):
             return "<span style='color:#8a6d00'>Saved, but incomplete: answer every part.</span>"
+        wanted = q.get("choose")
+        if wanted and len(response) != wanted:
+            return f"<span style='color:#8a6d00'>Saved: {len(response)} chosen; this question asks for {wanted}.</span>"
         return "<span style='color:#1a7f37'>✔ Saved.</span>"
 
     def save() -> None:
@@ -142,7 +145,7 @@ def graded_card(q: dict, saved: Any, path=None):
             f"<br><span style='color:#8a6d00'>{text_html(notice)}</span>" if notice else ""
         )
 
-    qi = QuestionInput(q, on_change=save)
+    qi = QuestionInput(q, count=q.get("choose"), on_change=save)
     if saved is not None:
         qi.set_response(saved)
     status.value = describe(saved)

@@ -1,8 +1,10 @@
 """ipywidgets controls for the five exam formats.
 
-Option texts are shown as a lettered list and chosen with standard, keyboard-usable
-controls (radio buttons, check boxes, drop-downs) labelled by letter: long texts wrap
-in HTML, which widget labels do not.
+Option texts are shown as a lettered list and chosen with standard controls (radio
+buttons, check boxes, drop-downs) labelled by letter: long texts wrap in HTML, which
+widget labels do not. From the keyboard: Tab to an option or drop-down, Space to choose
+(ipywidgets renders each radio button as its own tab stop, so arrow keys do not move
+between them), Tab to "Check answer" and Enter.
 """
 
 from __future__ import annotations

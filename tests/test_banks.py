@@ -110,3 +110,31 @@ def test_loading_an_unknown_domain_names_the_known_ones():
     """Does asking for a bank that does not exist say which ones do?"""
     with pytest.raises(bank.BankError, match="Known domains"):
         bank.load("no-such-domain")
+
+
+def graded_multi(**extra):
+    options = [{"id": k, "text": f"option {k}"} for k in "abcde"]
+    q = {
+        "id": "m-g2",
+        "type": "multi",
+        "exam_task": "3.2",
+        "notes_section": "Amazon Macie",
+        "taught_in": "mini#macie",
+        "stem": "Which TWO? Choose TWO.",
+        "options": options,
+    }
+    data = copy.deepcopy(MINI)
+    data["graded"].append({**q, **extra})
+    return data
+
+
+def test_graded_multi_says_how_many_to_pick():
+    """Must a graded multiple-response question carry 'choose', matching its key's answer size?"""
+    assert any("'choose'" in p for p in bank.validate(graded_multi()))
+    data = graded_multi(choose=2)
+    assert bank.validate(data) == []
+    why = {k: "an explanation long enough" for k in "abcde"}
+    key = {"m-g1": {"answer": "b", "why": {k: "an explanation long enough" for k in "abcd"}}}
+    assert bank.validate_key(data, {**key, "m-g2": {"answer": ["a", "b"], "why": why}}) == []
+    problems = bank.validate_key(data, {**key, "m-g2": {"answer": ["a", "b", "c"], "why": why}})
+    assert any("says choose 2" in p for p in problems)

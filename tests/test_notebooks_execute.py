@@ -23,6 +23,16 @@ def test_source_notebook_executes(name, tmp_path, monkeypatch):
     gp.write_answers(folder, gp.correct_answers(name))
     nb = nbformat.read(folder / f"{name}.ipynb", as_version=4)
     NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    # Exercise cells carry "raises-exception" (so Run All goes on for learners), so an error
+    # does not stop nbclient: look for one in the outputs instead.
+    errors = [
+        (c.metadata.get("nbgrader", {}).get("grade_id"), o.get("ename"), o.get("evalue"))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.get("output_type") == "error"
+    ]
+    assert not errors, f"cells raised errors: {errors}"
     stderr = [
         (c.metadata.get("nbgrader", {}).get("grade_id"), o.get("text", ""))
         for c in nb.cells

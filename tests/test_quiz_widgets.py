@@ -148,3 +148,15 @@ def test_section_without_questions_says_so(monkeypatch):
     monkeypatch.setattr(bank, "load", lambda domain: BANK)
     assert "No self-check questions" in quiz.build_section("mini", "nothing-here").value
     assert len(quiz.build_section("mini", "kms").children) == 1 + 3  # title, 2 questions + the case
+
+
+def test_graded_multi_status_counts_the_choices(tmp_path):
+    """Does a graded multiple-response card say how many it asks for until that many are chosen?"""
+    q = public("m-multi")
+    q["choose"] = 2
+    card = quiz.graded_card(q, None, tmp_path / answers.FILENAME)
+    assert "choose TWO" in card.input.box.children[0].value
+    answer_with(card, ["a"])
+    assert "asks for 2" in card.status.value
+    answer_with(card, ["a", "b"])
+    assert "✔ Saved." in card.status.value

@@ -104,6 +104,9 @@ def build_notebook(py_path: Path):
             if not grade_id:
                 raise BuildError(f"{py_path.name}: a {kind} cell needs grade_id")
             meta["nbgrader"] = nbgrader_meta(kind, grade_id, points)
+            if kind in ("solution", "tests", "quiz"):
+                # An unfinished exercise raises; the tag lets "Run All" go on past it.
+                meta["tags"] = sorted(set(meta.get("tags", [])) | {"raises-exception"})
         elif grade_id or points or qid:
             raise BuildError(f"{py_path.name}: grade_id/points/question given without kind= (cell {index})")
         cell.metadata = nbformat.NotebookNode(meta)
