@@ -1,0 +1,237 @@
+"""The course as a learner uses it, in a real browser: a domain notebook's self-check and
+graded quiz, and the practice exam."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+
+from tests.browser.lab import (
+    KERNEL_START,
+    UI,
+    code_cell,
+    menu,
+    open_notebook,
+    run_all,
+    run_cell,
+    shot,
+    wait_idle,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SECURITY = "security/security.ipynb"
+ANSWERED = 8  # practice-exam questions answered before submitting
+SETUP_CELL = "aws = sandbox.start()"
+GRADED_CELL = 'quiz.graded("security")'
+# Known questions of course/banks/security.yaml (section "iam") and their answers.
+EXEC_ROLE_STEM = "A Lambda function behind a customer-support chatbot"  # sec-iam-exec-role: b
+EXPLICIT_DENY_STEM = "A data scientist assumes the role ds-training"  # sec-iam-explicit-deny: c
+VBOX = "xpath=ancestor::div[contains(concat(' ', normalize-space(@class), ' '), ' widget-vbox ')]"
+
+
+def self_check_card(page, stem: str):
+    """The self-check card (question, Check button, feedback) whose stem starts with ``stem``."""
+    return page.get_by_text(stem).locator(f"{VBOX}[2]")
+
+
+def graded_card(cell, qid: str):
+    return cell.locator(".widget-html-content > b", has_text=re.compile(rf"^{qid}$")).locator(f"{VBOX}[1]")
+
+
+def test_self_check_gives_feedback(page, learner_lab):
+    from playwright.sync_api import expect
+
+    open_notebook(page, learner_lab, SECURITY, "self-check")
+    shot(page, "01-security-opened")
+    run_all(page)
+    # Run All stops at the first exercise left for the learner (NotImplementedError): the
+    # setup cell and the IAM self-check above it have run.
+    setup = code_cell(page, SETUP_CELL)
+    expect(setup.locator(".jp-InputPrompt")).to_have_text(re.compile(r"\[\d+\]"))
+
+    card = self_check_card(page, EXEC_ROLE_STEM)
+    card.scroll_into_view_if_needed()
+    expect(card.get_by_text("Multiple choice: choose ONE.")).to_be_visible()
+    expect(card.get_by_role("radio")).to_have_count(4)
+    expect(card).not_to_contain_text("Correct.")
+    card.get_by_role("radio", name="B", exact=True).check()
+    card.get_by_role("button", name="Check answer").click()
+    expect(card.get_by_text("✅ Correct.")).to_be_visible(timeout=UI)
+    expect(card).to_contain_text("your choice")
+    expect(card).to_contain_text("Taught in the")
+    card.evaluate("el => el.scrollIntoView({block: 'center'})")
+    shot(page, "02-self-check-correct", docs="self-check-feedback")
+
+    # A wrong answer, given with the keyboard only: Tab through the options to D, Space to
+    # choose it, Tab to the button, Enter. (ipywidgets 8 renders RadioButtons without a
+    # shared `name`, so each option is its own Tab stop and arrow keys do not move the choice.)
+    card2 = self_check_card(page, EXPLICIT_DENY_STEM)
+    card2.scroll_into_view_if_needed()
+    card2.get_by_role("radio", name="A", exact=True).focus()
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    expect(card2.get_by_role("radio", name="D", exact=True)).to_be_focused()
+    page.keyboard.press("Space")
+    expect(card2.get_by_role("radio", name="D", exact=True)).to_be_checked()
+    page.keyboard.press("Tab")
+    expect(card2.get_by_role("button", name="Check answer")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(card2.get_by_text("❌ Not quite.")).to_be_visible(timeout=UI)
+    card2.evaluate("el => el.scrollIntoView({block: 'center'})")
+    shot(page, "03-self-check-wrong-by-keyboard")
+
+    # Each checked answer is recorded for the dashboard, in AIP_COURSE_HOME.
+    progress = learner_lab.scratch / "home" / "progress.jsonl"
+    lines = [json.loads(line) for line in progress.read_text().splitlines() if line.strip()]
+    assert {"sec-iam-exec-role", "sec-iam-explicit-deny"} <= {str(r.get("id") or r.get("qid")) for r in lines}, lines
+
+
+def test_graded_answer_survives_restart_and_reload(page, learner_lab):
+    from playwright.sync_api import expect
+
+    answers_file = learner_lab.root_dir / "security" / "graded_answers.json"
+    answers_file.unlink(missing_ok=True)
+    open_notebook(page, learner_lab, SECURITY, "graded")
+    run_cell(page, SETUP_CELL)
+    cell = run_cell(page, GRADED_CELL)
+    g1, g4 = graded_card(cell, "sec-g1"), graded_card(cell, "sec-g4")
+    g1.scroll_into_view_if_needed()
+    expect(g1.get_by_text("Not answered yet.")).to_be_visible()
+
+    g1.get_by_role("radio", name="C", exact=True).check()
+    expect(g1.get_by_text("✔ Saved.")).to_be_visible(timeout=UI)
+    g4.scroll_into_view_if_needed()
+    g4.get_by_role("checkbox", name="A", exact=True).check()
+    expect(g4.get_by_text("✔ Saved.")).to_be_visible(timeout=UI)
+    g4.get_by_role("checkbox", name="D", exact=True).check()
+    expect(g4.get_by_role("checkbox", name="D", exact=True)).to_be_checked()
+    g1.evaluate("el => el.scrollIntoView({block: 'start'})")
+    shot(page, "04-graded-answered")
+
+    # Each click is written at once (the kernel saves asynchronously: poll briefly).
+    saved = wait_for_saved(answers_file, "sec-g4", ["a", "d"])
+    assert saved["sec-g1"]["response"] == "c"
+
+    # Restart the kernel, reload the page, run the cells again: the answers come back.
+    menu(page, "Kernel", "Restart Kernel…")
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog).to_contain_text("Restart Kernel?")
+    dialog.locator("button.jp-mod-accept", has_text="Restart").click()
+    expect(dialog).to_have_count(0)
+    page.wait_for_timeout(1000)
+    wait_idle(page, KERNEL_START)
+    page.reload(wait_until="domcontentloaded")
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=UI)
+    wait_idle(page, KERNEL_START)
+    run_cell(page, SETUP_CELL)
+    cell = run_cell(page, GRADED_CELL)
+    g1, g4 = graded_card(cell, "sec-g1"), graded_card(cell, "sec-g4")
+    g1.scroll_into_view_if_needed()
+    expect(g1.get_by_role("radio", name="C", exact=True)).to_be_checked()
+    expect(g1.get_by_text("✔ Saved.")).to_be_visible()
+    expect(g4.get_by_role("checkbox", name="A", exact=True)).to_be_checked()
+    expect(g4.get_by_role("checkbox", name="D", exact=True)).to_be_checked()
+    expect(g4.get_by_role("checkbox", name="B", exact=True)).not_to_be_checked()
+    expect(g4.get_by_text("✔ Saved.")).to_be_visible()
+    expect(graded_card(cell, "sec-g2").get_by_text("Not answered yet.")).to_be_visible()
+    g1.evaluate("el => el.scrollIntoView({block: 'start'})")
+    shot(page, "05-graded-after-restart-and-reload", docs="graded-quiz-saved")
+    assert json.loads(answers_file.read_text())["answers"]["sec-g1"]["response"] == "c"
+
+
+def wait_for_saved(path, qid, expected, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    answers = {}
+    while time.monotonic() < deadline:
+        try:
+            answers = json.loads(path.read_text())["answers"]
+        except (OSError, ValueError, KeyError):
+            answers = {}
+        if answers.get(qid, {}).get("response") == expected:
+            return answers
+        time.sleep(0.25)
+    raise AssertionError(f"{path} does not hold {qid} = {expected!r}: {answers}")
+
+
+def exam_items(lab) -> list[dict]:
+    """The questions of the attempt in progress, as saved in AIP_COURSE_HOME (answer key included)."""
+    return json.loads((lab.scratch / "home" / "exam" / "attempt.json").read_text())["items"]
+
+
+def answer_correctly(view, q: dict) -> None:
+    """Answer the question shown in ``view`` right, with the controls a learner uses."""
+    letter = {c["id"]: chr(ord("A") + n) for n, c in enumerate(q.get("options") or q.get("items") or q["responses"])}
+    kind, answer = q["type"], q["answer"]
+    if kind == "single":
+        view.get_by_role("radio", name=letter[answer], exact=True).check()
+    elif kind == "multi":
+        for cid in answer:
+            view.get_by_role("checkbox", name=letter[cid], exact=True).check()
+    else:
+        slots = view.locator(".widget-dropdown select")
+        ids = answer if kind == "ordering" else [answer[p["id"]] for p in q["prompts"]]
+        for k, cid in enumerate(ids):
+            slots.nth(k).select_option(label=letter[cid])
+
+
+def test_practice_exam_submit_shows_report(page, learner_lab):
+    from playwright.sync_api import expect
+
+    open_notebook(page, learner_lab, "study/practice_exam.ipynb", "exam")
+    run_all(page)
+    cell = code_cell(page, "start_exam()")
+    out = cell.locator(".jp-OutputArea")
+    expect(out.get_by_text(re.compile(r"Practice exam: \d+ questions"))).to_be_visible(timeout=UI)
+    shot(page, "06-exam-intro")
+    out.get_by_role("button", name="Start the exam").click()
+    expect(out.get_by_text(re.compile(r"⏱ \d:\d\d:\d\d"))).to_be_visible()
+
+    # Answer the first questions right (reading the key from the saved attempt), so the
+    # report's chart has bars; flag one on the way.
+    items = exam_items(learner_lab)
+    print("practice exam, formats answered:", [item["question"]["type"] for item in items[:ANSWERED]])
+    for k in range(ANSWERED):
+        expect(out.get_by_text(f"Question {k + 1} of {len(items)}")).to_be_visible(timeout=UI)
+        answer_correctly(out, items[k]["question"])  # the output shows one question at a time
+        nav = out.locator(".widget-gridbox button").nth(k)
+        expect(nav).to_have_class(re.compile("mod-success"), timeout=UI)  # painted green: answered
+        if k == 1:
+            out.get_by_role("button", name="Flag for review").click()
+            expect(nav).to_have_class(re.compile("mod-warning"), timeout=UI)
+            shot(page, "07-exam-question")
+        out.get_by_role("button", name="Next").click()
+    saved = json.loads((learner_lab.scratch / "home" / "exam" / "attempt.json").read_text())["responses"]
+    assert len(saved) == ANSWERED
+
+    out.get_by_role("button", name="Review & submit").click()
+    expect(out.get_by_text(re.compile(rf"Review \({ANSWERED} of \d+ answered\)"))).to_be_visible(timeout=UI)
+    out.get_by_role("button", name="Submit the exam").click()
+    expect(out.get_by_text("will count as wrong")).to_be_visible(timeout=UI)
+    out.get_by_role("button", name="Yes, submit now").click()
+
+    expect(out.get_by_text(re.compile(r"Score: \d+ / 1000"))).to_be_visible(timeout=UI)
+    expect(out.get_by_text("By exam domain (weakest first)")).to_be_visible()
+    chart = out.locator("img").first
+    expect(chart).to_be_visible(timeout=UI)
+    assert chart.evaluate("img => img.naturalWidth") > 100
+    chart.evaluate("el => el.scrollIntoView({block: 'center'})")
+    shot(page, "08-exam-report", docs="practice-exam-report")
+    out.get_by_text(re.compile(r"Score: \d+ / 1000")).evaluate("el => el.scrollIntoView({block: 'start'})")
+    shot(page, "09-exam-report-top")
+
+    right = sum(1 for item in items[:ANSWERED] if item["scored"])  # unscored ones do not count
+    expect(out.get_by_text(re.compile(rf"^{right} of \d+ scored questions right"))).to_be_visible()
+    history = json.loads((learner_lab.scratch / "home" / "exam" / "history.json").read_text())
+    assert history["attempts"][-1]["correct"] == right
+
+
+def test_course_settings_are_applied(learner_lab):
+    """jupyter/overrides.json reaches JupyterLab (no news pop-up, no update checks)."""
+    settings = learner_lab.api("/lab/api/settings/@jupyterlab/apputils-extension:notification")
+    defaults = {name: prop.get("default") for name, prop in settings["schema"]["properties"].items()}
+    assert defaults["fetchNews"] == "false"  # JupyterLab's own default is "none": ask
+    assert defaults["checkForUpdates"] is False
