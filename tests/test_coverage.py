@@ -84,3 +84,30 @@ def test_map_entries_exist_and_anchors_resolve(domain):
         name, anchor = s["taught_in"].split("#")
         text = (ROOT / "source" / name / f"{name}.py").read_text()
         assert f'<a id="{anchor}"></a>' in text, s
+
+
+def file003_titles() -> list[tuple[int, str]]:
+    """(line number, text) of every title line of file 003: short, not indented, not a sentence."""
+    lines = notes_text("003").splitlines()
+    return [
+        (n, line.strip())
+        for n, line in enumerate(lines, 1)
+        if line.strip() and not line[0].isspace() and len(line.strip()) < 60 and not line.strip().endswith(".")
+    ]
+
+
+def test_every_file003_section_is_taught():
+    """Is every section title of the second notes file mapped, by its name or by a phrase inside it?"""
+    text = notes_text("003")
+    titles = file003_titles()
+    entries = [s for c in COVERAGE.values() for s in c["sections"] if s["file"] == "003"]
+    named = {s["heading"].lower() for s in entries} | {s["match"].lower() for s in entries if "match" in s}
+    phrase_lines = [text.count("\n", 0, text.find(s["match"])) + 1 for s in entries if "match" in s]
+    groups = set(INDEX["group_titles_003"])
+    missing = []
+    for i, (line, title) in enumerate(titles):
+        end = titles[i + 1][0] if i + 1 < len(titles) else line + 10_000
+        if title in groups or title.lower() in named or any(line <= p < end for p in phrase_lines):
+            continue
+        missing.append(f"line {line}: {title}")
+    assert not missing, f"sections of the second notes file that no notebook teaches: {missing}"

@@ -1310,6 +1310,31 @@ for _status, _flags in ((429, {"error": True, "throttle": True}), (404, {"error"
 ### END HIDDEN TESTS
 
 # %% [markdown]
+# ## AWS Proton (retired): platform templates for self-service <a id="proton"></a>
+#
+# **What it was.** AWS Proton let a platform team publish versioned *environment* and *service
+# templates* (infrastructure as code, CloudFormation or Terraform, plus a CI/CD pipeline) so that
+# application teams could deploy new microservices in a self-service way while compute, DNS,
+# load balancing, logging and monitoring stayed consistent with the organisation's standards;
+# when a template changed, Proton showed which deployed services were out of date.
+#
+# *Note:* AWS closed Proton to new customers on 7 October 2025 and **ended support on 7 October
+# 2026**; deployed infrastructure stays in place, managed as ordinary CloudFormation stacks or
+# Terraform. The same goal, "golden path" templates for teams, is now met with **Service
+# Catalog** products (see the governance notebook), CloudFormation or CDK constructs shared as
+# packages, and CodePipeline.
+#
+# **GenAI angle.** A platform team that offers "a RAG service with our guardrail, logging and
+# VPC endpoints already wired in" as a template gives every team a compliant starting point;
+# today that template is a Service Catalog product or a shared CDK construct.
+#
+# **Exam tip:** "self-service, standardised infrastructure for many application teams" →
+# Service Catalog (or shared IaC); Proton is retired.
+
+# %%
+quiz.show("devtools", "proton")
+
+# %% [markdown]
 # ## Graded quiz <a id="graded-quiz"></a>
 #
 # Six questions across the whole notebook. Pick your answers in the widget below; they are

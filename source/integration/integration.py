@@ -1527,6 +1527,30 @@ quiz.show("integration", "eks")
 quiz.show("integration", "connect")
 
 # %% [markdown]
+# ## Amazon Pinpoint (retired) and AWS End User Messaging <a id="pinpoint"></a>
+#
+# **What it was.** Amazon Pinpoint was AWS's customer-engagement service: it collected app usage
+# events and customer endpoints, built audience segments, and sent targeted campaigns and
+# journeys by email, SMS, voice and push, with analytics on engagement.
+#
+# *Note:* AWS closed Pinpoint to new customers in May 2025 and **ended support on 30 October
+# 2026**: its console, segments, campaigns, journeys and analytics are gone. The messaging APIs
+# (SMS, voice, mobile push, one-time passwords, phone-number validation) continue as **AWS End
+# User Messaging**; email goes through **Amazon SES**; AWS points engagement workloads (segments,
+# campaigns) to **Amazon Connect** outbound campaigns and Customer Profiles.
+#
+# **GenAI angle.** A model that drafts a personalised message (for example with Bedrock) still
+# needs a channel to send it: End User Messaging for SMS and push, SES for email, Connect
+# outbound campaigns for orchestrated, consented outreach.
+#
+# **Exam tip:** older questions may still say "Pinpoint" for targeted campaigns; for a new
+# design choose Connect outbound campaigns (engagement), End User Messaging (SMS, push, OTP) or
+# SES (email).
+
+# %%
+quiz.show("integration", "pinpoint")
+
+# %% [markdown]
 # ## Graded quiz <a id="graded-quiz"></a>
 #
 # Six questions across the whole notebook. Pick your answers in the widget below; they are saved

@@ -1397,6 +1397,32 @@ checks.expect(not _wrong, f"{len(_wrong)} of {len(_hidden)} scenarios got the wr
 quiz.show("networking", "migration-choice")
 
 # %% [markdown]
+# ## Amazon IVS: managed low-latency live video <a id="ivs"></a>
+#
+# **What it is.** Amazon Interactive Video Service (IVS) is a managed live-streaming service. You
+# create a *channel*, send it a stream from standard broadcast software (RTMPS ingest, e.g. OBS),
+# and IVS transcodes it and delivers it worldwide to viewers through its own player SDKs, with
+# end-to-end latency of a few seconds for standard channels and sub-second latency with
+# **IVS Real-Time Streaming** (*stages* where many participants publish and watch, over WebRTC).
+# **Timed metadata** carries small messages in sync with the video (a poll, a product card),
+# and **IVS Chat** adds moderated chat rooms; streams can be recorded to S3.
+#
+# **How it differs from CloudFront.** CloudFront caches and delivers content you already have
+# (files, video on demand, your own streaming origin). IVS *is* the live-video pipeline: ingest,
+# transcoding and playback, with no origin servers or media pipeline to build. Elemental
+# MediaLive/MediaPackage give broadcast-grade control when you need to build that pipeline yourself.
+#
+# **GenAI angle.** A live shopping or learning stream can send generated captions, summaries or
+# product recommendations to viewers as timed metadata, and chat messages can be screened by a
+# model (or a Bedrock guardrail) before they are shown.
+#
+# **Exam tip:** "interactive live stream with low latency, no video infrastructure to manage" →
+# Amazon IVS; "deliver files and on-demand video from an origin worldwide" → CloudFront.
+
+# %%
+quiz.show("networking", "ivs")
+
+# %% [markdown]
 # ## Graded quiz <a id="graded-quiz"></a>
 #
 # Six questions across the whole notebook. Pick your answers in the widget below; they are saved
