@@ -177,7 +177,9 @@ def validate_key(data: dict, key: Any) -> list[str]:
             continue
         problems.extend(f"{qid}: {p}" for p in answer_problems(q, entry["answer"]))
         if q["type"] == "multi" and isinstance(entry["answer"], list) and len(entry["answer"]) != q.get("choose"):
-            problems.append(f"{qid}: the answer has {len(entry['answer'])} options but the question says choose {q.get('choose')}")
+            problems.append(
+                f"{qid}: the answer has {len(entry['answer'])} options but the question says choose {q.get('choose')}"
+            )
         ids = {c["id"] for c in choices(q)}
         why = entry["why"] if isinstance(entry["why"], dict) else {}
         missing = sorted(ids - set(why))

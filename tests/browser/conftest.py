@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from tests import needs
 from tests.browser.lab import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, VIEWPORT, LabServer, make_course_copy, make_workspace
 
 
@@ -28,10 +29,8 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(scope="session")
 def playwright_browser():
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package (tools/system-deps.sh does)")
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="the playwright package is missing: pip install playwright"
-    )
+        needs.missing(f"{CHROMIUM} is missing: install Debian's chromium package (tools/system-deps.sh does)")
+    sync_api = needs.module("playwright.sync_api", "the playwright package is missing: pip install playwright")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser

@@ -1,0 +1,18 @@
+"""nbgrader settings for every user of the classroom hub (install as /etc/jupyter/nbgrader_config.py).
+
+Students and instructors read the exchange location and the course id from here; the
+instructor's course directory adds its own nbgrader_config.py (course id, timeouts) on top.
+"""
+
+import os
+
+c = get_config()  # noqa: F821 - provided by Jupyter when it loads this file
+
+# Shared folder through which assignments, submissions and feedback travel (a shared RWX volume on Kubernetes).
+c.Exchange.root = os.environ.get("AIP_EXCHANGE_ROOT", "/srv/nbgrader/exchange")
+c.CourseDirectory.course_id = "aip-c01"
+
+# Late policy (course.classroom.late): 1 point per started hour late, never more than half the earned score.
+c.AssignLatePenalties.plugin_class = "course.classroom.late.CappedSubMarks"
+c.CappedSubMarks.penalty_per_hour = 1.0
+c.CappedSubMarks.max_fraction = 0.5
