@@ -16,3 +16,7 @@ c.CourseDirectory.course_id = "aip-c01"
 c.AssignLatePenalties.plugin_class = "course.classroom.late.CappedSubMarks"
 c.CappedSubMarks.penalty_per_hour = 1.0
 c.CappedSubMarks.max_fraction = 0.5
+
+# Autograding on the hub's grading server: refuse to grade if the kernel jail (no network, no
+# credentials, read-only course; course/classroom/limits.py) cannot be set up there.
+c.LimitedExecute.require_isolation = True

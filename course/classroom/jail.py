@@ -1,0 +1,146 @@
+"""Start a grading kernel in a jail: ``python -m course.classroom.jail SPEC -- KERNEL-COMMAND``.
+
+The grader (``limits.JailedKernelManager``) writes SPEC (JSON) and puts this module in front
+of the kernel command. Two stages, because namespaces must exist before mounts are made:
+
+1. outside: a scrubbed environment (no AWS_* variables, a private HOME and TMPDIR, an
+   IPython start-up file that starts the course sandbox before any student code), resource
+   limits (address space, file size, no core dumps), then ``unshare`` into new mount and
+   network namespaces (plus a user namespace when the grader is not root);
+2. inside: the course, the Python installation and the grader's home are mounted read-only,
+   the grader's AWS credential files are covered by empty ones, the notebook's folder and the
+   jail stay writable; then every capability is dropped (``setpriv``) so nothing can be
+   remounted, and the kernel starts. The new network namespace has no interfaces up: no
+   request can leave the machine, whatever the student's code does.
+
+The kernel talks to the grader over Unix sockets in the jail folder (the ipc transport),
+which work across network namespaces.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+# Environment variables a kernel may keep; everything else (AWS_*, tokens, the grader's
+# own settings) is dropped.
+KEEP_ENV = ("PATH", "LANG", "LANGUAGE", "TZ", "TERM", "PYTHONPATH", "NBGRADER_EXECUTION", "JPY_PARENT_PID")
+KEEP_PREFIX = ("LC_",)
+
+STARTUP = """\
+# Written by the course grader: the simulated AWS account is running before any student code.
+from course import sandbox as _course_sandbox
+_course_sandbox.start()
+from course.classroom import integrity as _course_integrity
+_course_integrity.snapshot()
+del _course_sandbox, _course_integrity
+"""
+
+
+def kernel_env(spec: dict, environ: dict[str, str]) -> dict[str, str]:
+    """The environment the kernel gets: a short allow-list plus the jail's own folders."""
+    env = {k: v for k, v in environ.items() if k in KEEP_ENV or k.startswith(KEEP_PREFIX)}
+    home = spec["home"]
+    env.update(
+        HOME=home,
+        TMPDIR=spec["tmp"],
+        IPYTHONDIR=str(Path(home) / ".ipython"),
+        MPLCONFIGDIR=str(Path(home) / ".matplotlib"),
+        AIP_COURSE_HOME=str(Path(home) / ".aip-c01-course"),
+        JUPYTER_RUNTIME_DIR=str(Path(home) / ".runtime"),
+        # Fewer malloc arenas: the address-space limit then measures memory, not reservations.
+        MALLOC_ARENA_MAX="2",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env
+
+
+def prepare_home(spec: dict) -> None:
+    home = Path(spec["home"])
+    startup = home / ".ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True, exist_ok=True)
+    (startup / "00-course-grading.py").write_text(STARTUP)
+    Path(spec["tmp"]).mkdir(parents=True, exist_ok=True)
+
+
+def set_limits(spec: dict) -> None:
+    """Hard limits (soft = hard), so student code cannot raise them again."""
+    mib = 1024 * 1024
+    if spec.get("memory_mb"):
+        value = spec["memory_mb"] * mib
+        resource.setrlimit(resource.RLIMIT_AS, (value, value))
+    if spec.get("file_size_mb"):
+        value = spec["file_size_mb"] * mib
+        resource.setrlimit(resource.RLIMIT_FSIZE, (value, value))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def unshare_command(spec_path: str, kernel: list[str]) -> list[str]:
+    user = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
+    inside = [sys.executable, "-m", "course.classroom.jail", "--inside", spec_path, "--", *kernel]
+    return ["unshare", *user, "--mount", "--net", "--propagation", "private", "--", *inside]
+
+
+def can_isolate() -> str | None:
+    """None when namespaces work here, else why not."""
+    for tool in ("unshare", "mount", "setpriv"):
+        if not shutil.which(tool):
+            return f"{tool} (util-linux) is not installed"
+    user = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
+    probe = subprocess.run(
+        ["unshare", *user, "--mount", "--net", "--", "true"], capture_output=True, text=True, check=False
+    )
+    if probe.returncode != 0:
+        return f"unshare failed: {probe.stderr.strip() or probe.returncode}"
+    return None
+
+
+def _mount(*args: str) -> None:
+    result = subprocess.run(["mount", *args], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise OSError(f"mount {' '.join(args)}: {result.stderr.strip()}")
+
+
+def make_mounts(spec: dict) -> None:
+    """Inside the new mount namespace: writable holes first, then read-only layers over them."""
+    for path in spec["writable"]:
+        _mount("--bind", path, path)
+    for path in spec["readonly"]:
+        if os.path.exists(path):
+            # rbind keeps the writable binds below it; only the top layer becomes read-only.
+            _mount("--rbind", path, path)
+            _mount("-o", "remount,bind,ro", path)
+    for path in spec["hidden"]:
+        if os.path.isdir(path):
+            _mount("-t", "tmpfs", "-o", "ro,size=4k,mode=755", "tmpfs", path)
+        elif os.path.exists(path):
+            _mount("--bind", "/dev/null", path)
+
+
+def drop_privileges(kernel: list[str]) -> list[str]:
+    return ["setpriv", "--bounding-set=-all", "--inh-caps=-all", "--ambient-caps=-all", "--no-new-privs", "--", *kernel]
+
+
+def main(argv: list[str]) -> None:
+    inside = argv[0] == "--inside"
+    spec_path = argv[1] if inside else argv[0]
+    kernel = argv[argv.index("--") + 1 :]
+    spec = json.loads(Path(spec_path).read_text())
+    if inside:
+        make_mounts(spec)
+        cmd = drop_privileges(kernel)
+        os.execvp(cmd[0], cmd)
+    prepare_home(spec)
+    env = kernel_env(spec, dict(os.environ))
+    set_limits(spec)
+    cmd = unshare_command(spec_path, kernel) if spec.get("isolate") else kernel
+    os.execvpe(cmd[0], cmd, env)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
