@@ -106,9 +106,11 @@ def test_graded_answer_survives_restart_and_reload(page, learner_lab):
     expect(g1.get_by_text("✔ Saved.")).to_be_visible(timeout=UI)
     g4.scroll_into_view_if_needed()
     g4.get_by_role("checkbox", name="A", exact=True).check()
-    expect(g4.get_by_text("✔ Saved.")).to_be_visible(timeout=UI)
+    # Saved at once, with a reminder that the question asks for two.
+    expect(g4.get_by_text("Saved: 1 chosen; this question asks for 2.")).to_be_visible(timeout=UI)
     g4.get_by_role("checkbox", name="D", exact=True).check()
     expect(g4.get_by_role("checkbox", name="D", exact=True)).to_be_checked()
+    expect(g4.get_by_text("✔ Saved.")).to_be_visible(timeout=UI)
     g1.evaluate("el => el.scrollIntoView({block: 'start'})")
     shot(page, "04-graded-answered")
 
