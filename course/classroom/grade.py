@@ -11,14 +11,24 @@ nbgrader's Autograde converter in a private scratch course with its own SQLite g
 (see ``worker``). The driver alone writes to the real gradebook, one submission at a time,
 as results arrive, and copies the graded notebooks to ``autograded/``: concurrent tasks
 never share a database file, so nothing can be corrupted.
+
+Each task first runs the preflight (``course.classroom.preflight``) on its copy of the
+submission; its findings are in the summary table. A submission that still cannot be graded
+is left as ``nbgrader autograde`` leaves it (a submission row whose grades need a person,
+no autograded notebook), listed as FAILED with the reason, and the rest of the class is
+graded as usual.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
 import shutil
 import sys
 import tempfile
+import traceback
+from fnmatch import fnmatch
 from pathlib import Path
 
 from course.classroom import files, nbconfig, rows, worker
@@ -31,12 +41,29 @@ def plain(config) -> dict:
     return {k: plain(v) if isinstance(v, dict) else v for k, v in config.items()}
 
 
+def read_submission(folder: Path) -> tuple[files.Tree, tuple[str, ...]]:
+    """A submission's files as data, and the symbolic links it holds (never followed: they could
+    point at the grader's own files)."""
+    tree: files.Tree = {}
+    links = []
+    for path in sorted(folder.rglob("*")):  # rglob does not descend into linked folders
+        rel = path.relative_to(folder)
+        if any(fnmatch(part, pat) for part in rel.parts for pat in IGNORE):
+            continue
+        if path.is_symlink():
+            links.append(rel.as_posix())
+        elif path.is_file():
+            tree[rel.as_posix()] = path.read_bytes()
+    return tree, tuple(links)
+
+
 def jobs(course_root: Path, assignment: str, extensions: dict[str, float]) -> list[worker.Job]:
     folders = sorted(p.parent for p in (course_root / "submitted").glob(f"*/{assignment}") if p.is_dir())
-    return [
-        worker.Job(assignment, folder.name, files.read_tree(folder / assignment, IGNORE), extensions.get(folder.name))
-        for folder in folders
-    ]
+    out = []
+    for folder in folders:
+        tree, links = read_submission(folder / assignment)
+        out.append(worker.Job(assignment, folder.name, tree, extensions.get(folder.name), links))
+    return out
 
 
 def ensure_assignment(course_root: Path, config: dict, assignment: str, db_url: str) -> None:
@@ -69,8 +96,41 @@ def store(gb, course_root: Path, result: worker.Result) -> None:
     files.write_tree(target, result.autograded, replace=True)
 
 
+def store_failure(gb, course_root: Path, result: worker.Result) -> None:
+    """Leave a submission that could not be graded as ``nbgrader autograde`` leaves it.
+
+    That is: the student and the submission exist (with the submission time, when known);
+    grades a previous run recorded stay, new ones stay empty and "need manual grade"; there
+    is no autograded notebook."""
+    import warnings
+    from datetime import datetime
+
+    stamp = (result.rows or {}).get("timestamp")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gb.update_or_create_student(result.student)
+        extra = {"timestamp": datetime.fromisoformat(stamp)} if stamp else {}
+        gb.update_or_create_submission(result.assignment, result.student, **extra)
+    shutil.rmtree(course_root / "autograded" / result.student / result.assignment, ignore_errors=True)
+
+
+def record(gb, course_root: Path, result: worker.Result) -> worker.Result:
+    """Store ``result``; a result that cannot be stored becomes a failure, the class goes on."""
+    try:
+        (store if result.ok else store_failure)(gb, course_root, result)
+        return result
+    except Exception as exc:  # noqa: BLE001 - one bad result must not stop the class
+        gb.db.rollback()
+        return dataclasses.replace(
+            result,
+            ok=False,
+            error=f"could not be stored in the gradebook: {type(exc).__name__}: {exc}"[:300],
+            log=result.log + "\n" + traceback.format_exc(),
+        )
+
+
 def submit_assignment(client, course_root: Path, assignment: str, config_f, db_url: str, course_id: str) -> list:
-    """Queue one template build and one grading task per submission of ``assignment``."""
+    """Queue one template build and one grading task per submission of ``assignment``: (future, job) pairs."""
     duedate, extensions = rows.due(db_url, course_id, assignment)
     todo = jobs(course_root, assignment, extensions)
     if not todo:
@@ -82,18 +142,36 @@ def submit_assignment(client, course_root: Path, assignment: str, config_f, db_u
     [course_f] = client.scatter([course], broadcast=True)
     template = client.submit(worker.build_template, course_f, config_f, assignment, pure=False)
     return [
-        client.submit(
-            worker.grade,
-            course_f,
-            template,
-            config_f,
-            duedate,
+        (
+            client.submit(
+                worker.grade,
+                course_f,
+                template,
+                config_f,
+                duedate,
+                job,
+                key=f"grade-{assignment}-{job.student}",
+                pure=False,
+            ),
             job,
-            key=f"grade-{assignment}-{job.student}",
-            pure=False,
         )
         for job in todo
     ]
+
+
+def outcome(future, job: worker.Job) -> worker.Result:
+    """The task's result; a task that failed outright (a worker died, say) becomes a failed Result."""
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - reported per student, the class goes on
+        return worker.Result(
+            job.assignment,
+            job.student,
+            False,
+            0.0,
+            log=traceback.format_exc(),
+            error=f"the grading task failed: {type(exc).__name__}: {exc}"[:300],
+        )
 
 
 def grade_class(
@@ -115,28 +193,30 @@ def grade_class(
     db_url = db_url or config.get("CourseDirectory", {}).get("db_url") or f"sqlite:///{course_root / 'gradebook.db'}"
     course_id = nbconfig.course_id(config)
     [config_f] = client.scatter([config], broadcast=True)
-    futures = []
+    queued = []
     for name in names:
         ensure_assignment(course_root, config, name, db_url)
-        futures += submit_assignment(client, course_root, name, config_f, db_url, course_id)
+        queued += submit_assignment(client, course_root, name, config_f, db_url, course_id)
+    job_of = {future.key: job for future, job in queued}
+    futures = [future for future, _ in queued]
     results = []
     bar = tqdm(total=len(futures), desc=f"grading {', '.join(names)}", unit="submission", disable=not progress)
     with bar, Gradebook(db_url, course_id=course_id) as gb:
         for future in as_completed(futures):
-            result = future.result()
-            if result.ok:
-                store(gb, course_root, result)
-            results.append(result)
+            results.append(record(gb, course_root, outcome(future, job_of[future.key])))
             bar.update()
     return sorted(results, key=lambda r: (r.assignment, r.student))
 
 
 def summary(results: list[worker.Result]) -> str:
-    """A plain-text table: one line per student, then the totals."""
-    lines = [f"{'assignment':<16}{'student':<20}{'score':>8}{'max':>7}{'late -':>8}{'seconds':>9}  status", "-" * 76]
+    """A plain-text table: one line per student (with the preflight's findings), then the totals."""
+    head = f"{'assignment':<16}{'student':<20}{'score':>8}{'max':>7}{'late -':>8}{'seconds':>9}  status"
+    lines = [head + "  findings", "-" * 100]
     for r in results:
+        notes = ", ".join(f["kind"] for f in r.findings)
         if not r.ok:
-            lines.append(f"{r.assignment:<16}{r.student:<20}{'':>8}{'':>7}{'':>8}{r.seconds:>9.1f}  FAILED")
+            lines.append(f"{r.assignment:<16}{r.student:<20}{'':>8}{'':>7}{'':>8}{r.seconds:>9.1f}  FAILED  {notes}")
+            lines.append(f"{'':<36}why: {(r.error or 'see the log below').splitlines()[0]}")
             continue
         nbs = r.rows["notebooks"].values()
         score = sum(g["auto_score"] or 0 for nb in nbs for g in nb["grades"].values())
@@ -144,9 +224,19 @@ def summary(results: list[worker.Result]) -> str:
         late = sum(nb["late_submission_penalty"] or 0 for nb in nbs)
         lines.append(
             f"{r.assignment:<16}{r.student:<20}{score - late:>8.1f}{maximum:>7.1f}{late:>8.1f}{r.seconds:>9.1f}  ok"
+            f"      {notes}"
         )
     ok = sum(r.ok for r in results)
-    lines += ["-" * 76, f"{ok} graded, {len(results) - ok} failed, {sum(r.seconds for r in results):.0f} s of work"]
+    noted = sum(bool(r.findings) for r in results)
+    lines += [
+        "-" * 100,
+        f"{ok} graded, {len(results) - ok} failed, {noted} with preflight findings "
+        f"(explained to the student at the top of the graded notebook), {sum(r.seconds for r in results):.0f} s of work",
+    ]
+    if len(results) > ok:
+        lines.append(
+            "A failed submission has a gradebook row whose grades need a person (as nbgrader autograde leaves it)."
+        )
     return "\n".join(lines)
 
 
@@ -169,7 +259,16 @@ def make_client(scheduler: str | None, workers: int | None):
     return Client(cluster)
 
 
+def tools_on_path() -> None:
+    """nbgrader's gradebook runs the ``alembic`` command: find it beside this Python even when
+    the environment is not activated (local workers inherit the variable)."""
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([bindir, os.environ.get("PATH", "")])
+
+
 def main(argv: list[str] | None = None) -> int:
+    tools_on_path()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("assignments", nargs="+", metavar="assignment")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="course directory (default: here)")

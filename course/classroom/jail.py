@@ -7,9 +7,9 @@ of the kernel command. Two stages, because namespaces must exist before mounts a
    IPython start-up file that starts the course sandbox before any student code), resource
    limits (address space, file size, no core dumps), then ``unshare`` into new mount and
    network namespaces (plus a user namespace when the grader is not root);
-2. inside: the course, the Python installation and the grader's home are mounted read-only,
-   the grader's AWS credential files are covered by empty ones, the notebook's folder and the
-   jail stay writable; then every capability is dropped (``setpriv``) so nothing can be
+2. inside: every file system is remounted read-only (in this namespace only) but for the
+   notebook's folder and the jail, and the grader's AWS credential files are covered by empty
+   ones; then every capability is dropped (``setpriv``) so nothing can be
    remounted, and the kernel starts. The new network namespace has no interfaces up: no
    request can leave the machine, whatever the student's code does.
 
@@ -106,20 +106,41 @@ def _mount(*args: str) -> None:
         raise OSError(f"mount {' '.join(args)}: {result.stderr.strip()}")
 
 
+SPECIAL = ("/proc", "/sys", "/dev")
+
+
+def mount_points() -> list[str]:
+    """Every mount point this namespace sees (field 5 of /proc/self/mountinfo, unescaped)."""
+    points = []
+    for line in Path("/proc/self/mountinfo").read_text().splitlines():
+        point = line.split()[4]
+        points.append(point.encode().decode("unicode_escape"))
+    return points
+
+
 def make_mounts(spec: dict) -> None:
-    """Inside the new mount namespace: writable holes first, then read-only layers over them."""
-    for path in spec["writable"]:
+    """Inside the new mount namespace: writable holes, hidden credentials, everything else read-only.
+
+    Remounting each existing mount read-only changes this namespace only; the holes are
+    mounts of their own, made first, so they stay writable.
+    """
+    holes = [os.path.realpath(p) for p in spec["writable"]]
+    for path in holes:
         _mount("--bind", path, path)
-    for path in spec["readonly"]:
-        if os.path.exists(path):
-            # rbind keeps the writable binds below it; only the top layer becomes read-only.
-            _mount("--rbind", path, path)
-            _mount("-o", "remount,bind,ro", path)
+    hidden = []
     for path in spec["hidden"]:
         if os.path.isdir(path):
             _mount("-t", "tmpfs", "-o", "ro,size=4k,mode=755", "tmpfs", path)
         elif os.path.exists(path):
             _mount("--bind", "/dev/null", path)
+        else:
+            continue
+        hidden.append(os.path.realpath(path))
+    for point in mount_points():
+        special = any(point == s or point.startswith(s + "/") for s in SPECIAL)
+        if special or point in holes or point in hidden:
+            continue
+        _mount("-o", "remount,bind,ro", point)
 
 
 def drop_privileges(kernel: list[str]) -> list[str]:
@@ -132,7 +153,9 @@ def main(argv: list[str]) -> None:
     kernel = argv[argv.index("--") + 1 :]
     spec = json.loads(Path(spec_path).read_text())
     if inside:
+        cwd = os.getcwd()
         make_mounts(spec)
+        os.chdir(cwd)  # the old working directory is the mount below the writable hole
         cmd = drop_privileges(kernel)
         os.execvp(cmd[0], cmd)
     prepare_home(spec)

