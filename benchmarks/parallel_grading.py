@@ -29,6 +29,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from course.classroom import nbgrader_cli
+
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("solution", "blank", "wrong")
 STUDENT_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) .*Creating/updating student with ID")
@@ -38,20 +40,8 @@ LOG_FORMAT = [
 ]
 
 
-def env() -> dict:
-    return dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
-
-
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    cmd = [
-        sys.executable,
-        "-m",
-        "nbgrader",
-        *args,
-        f"--CourseDirectory.root={course}",
-        f"--db=sqlite:///{course}/gradebook.db",
-    ]
-    result = subprocess.run(cmd, cwd=course, capture_output=True, text=True, env=env())
+    result = nbgrader_cli.run(course, *args)
     if result.returncode != 0:
         raise SystemExit(f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
@@ -100,7 +90,7 @@ def serial(course: Path, names: list[str]) -> tuple[float, list[float]]:
 def parallel(course: Path, names: list[str], workers: int) -> float:
     started = time.perf_counter()
     cmd = [sys.executable, "-m", "course.classroom.grade", *names, "--root", str(course), "--workers", str(workers)]
-    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env())
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=nbgrader_cli.env())
     if result.returncode != 0:
         raise SystemExit(f"parallel grader failed:\n{result.stdout}\n{result.stderr[-3000:]}")
     return time.perf_counter() - started

@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import yaml
 
+from course.classroom import nbgrader_cli
 from tests.course_files import ROOT, graded_key, release_notebook, source_notebook
 
 
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
-    cmd = [
-        sys.executable,
-        "-m",
-        "nbgrader",
-        *args,
-        f"--CourseDirectory.root={course}",
-        f"--db=sqlite:///{course}/gradebook.db",
-    ]
-    result = subprocess.run(cmd, cwd=course, capture_output=True, text=True, env=env, timeout=900)
+    result = nbgrader_cli.run(course, *args, timeout=900)
     assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
     return result
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 import argparse
 import filecmp
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from pprint import pformat
+
+from course.classroom import nbgrader_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -150,17 +150,9 @@ def generate_release(root: Path, names: list[str], release_root: Path) -> None:
         shutil.copy(root / "nbgrader_config.py", scratch_path / "nbgrader_config.py")
         for name in names:
             shutil.copytree(root / "source" / name, scratch_path / "source" / name)
-            cmd = [
-                sys.executable,
-                "-m",
-                "nbgrader",
-                "generate_assignment",
-                name,
-                "--force",
-                f"--CourseDirectory.root={scratch_path}",
-                f"--db=sqlite:///{scratch_path}/gradebook.db",
-            ]
-            result = subprocess.run(cmd, cwd=scratch_path, capture_output=True, text=True, env=_quiet_env())
+            result = nbgrader_cli.run(
+                scratch_path, "generate_assignment", name, "--force", extra_env={"PYTHONWARNINGS": "ignore"}
+            )
             if result.returncode != 0:
                 raise BuildError(f"nbgrader generate_assignment {name} failed:\n{result.stdout}\n{result.stderr}")
             target = release_root / name
@@ -174,14 +166,6 @@ def generate_release(root: Path, names: list[str], release_root: Path) -> None:
 def _normalise_release(path: Path) -> None:
     data = json.loads(path.read_text("utf-8"))
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
-
-
-def _quiet_env() -> dict:
-    """nbgrader runs `alembic` by name: put this interpreter's bin folder first on PATH."""
-    env = dict(os.environ)
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    env.setdefault("PYTHONWARNINGS", "ignore")
-    return env
 
 
 def diff_trees(a: Path, b: Path) -> list[str]:

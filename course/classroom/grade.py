@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
 import shutil
 import sys
 import tempfile
@@ -31,7 +30,7 @@ import traceback
 from fnmatch import fnmatch
 from pathlib import Path
 
-from course.classroom import files, nbconfig, rows, worker
+from course.classroom import files, nbconfig, nbgrader_cli, rows, worker
 
 IGNORE = (".ipynb_checkpoints", "__pycache__", "*.pyc")
 
@@ -259,16 +258,8 @@ def make_client(scheduler: str | None, workers: int | None):
     return Client(cluster)
 
 
-def tools_on_path() -> None:
-    """nbgrader's gradebook runs the ``alembic`` command: find it beside this Python even when
-    the environment is not activated (local workers inherit the variable)."""
-    bindir = str(Path(sys.executable).parent)
-    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = os.pathsep.join([bindir, os.environ.get("PATH", "")])
-
-
 def main(argv: list[str] | None = None) -> int:
-    tools_on_path()
+    nbgrader_cli.put_on_path()  # local workers inherit it
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("assignments", nargs="+", metavar="assignment")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="course directory (default: here)")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from course.classroom import files, rows
+from course.classroom import files, nbgrader_cli, rows
 
 GRADEBOOK = "gradebook.db"
 
@@ -61,6 +61,8 @@ class Result:
 
 
 def _api(root: Path, config):
+    # Workers may run on other machines, in environments nobody activated: nbgrader needs alembic.
+    nbgrader_cli.put_on_path()
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config
