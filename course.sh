@@ -2,7 +2,8 @@
 # One entry point for learners, instructors and CI.
 #   ./course.sh open   set up (first time) and open the course in JupyterLab
 #   ./course.sh test   set up (first time) and run the full test suite
-#   ./course.sh setup  only set up
+#   ./course.sh setup [--dev]  only set up (--dev: with the instructor and test tools)
+#   ./course.sh upgrade  re-lock with the newest allowed versions, install, run the fast tests
 set -euo pipefail
 cd "$(dirname "$0")"
 VENV=${COURSE_VENV:-.venv}
@@ -43,15 +44,26 @@ ensure_venv() {
   fi
 }
 
+# Python packages come from the committed locks (requirements/*.txt, with hashes), installed
+# by uv; the course itself is installed on top without dependencies. runtime.txt is what a
+# learner needs; dev.txt adds the instructor and test tools (a superset at the same versions).
 install_deps() {
+  local kind=$1 lock="requirements/$1.txt" stamp="$VENV/.installed-$1" want
   ensure_venv
-  local stamp="$VENV/.installed" want
-  want=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
-  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    say "Installing the course and its dependencies into $VENV (first time: about two minutes)..."
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -e '.[dev]'
+  want=$(cat "$lock" pyproject.toml | sha256sum | cut -d' ' -f1)
+  if [ "$kind" = runtime ] && [ -f "$VENV/.installed-dev" ] &&
+    [ "$(cat "$VENV/.installed-dev")" = "$(cat requirements/dev.txt pyproject.toml | sha256sum | cut -d' ' -f1)" ]; then
+    want=done  # the dev set is installed and current, and holds the runtime set
+  fi
+  if [ "$want" != done ] && { [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; }; then
+    say "Installing the course and its locked dependencies ($lock) into $VENV..."
+    if [ ! -x "$VENV/bin/uv" ]; then
+      "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/bootstrap.txt
+    fi
+    "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --require-hashes -r "$lock"
+    "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --no-deps -e .
     echo "$want" >"$stamp"
+    say "Installed."
   fi
   # JupyterLab settings shipped with the course (no news pop-up, no update checks).
   mkdir -p "$VENV/share/jupyter/lab/settings"
@@ -74,10 +86,19 @@ workspace() {
 
 case "${1:-open}" in
   setup)
-    install_deps
+    if [ "${2:-}" = --dev ]; then install_deps dev; else install_deps runtime; fi
+    ;;
+  upgrade)
+    # A deliberate step: see what the newest allowed versions break before learners do.
+    install_deps dev
+    "$VENV/bin/python" -m tools.lock --upgrade
+    install_deps dev
+    say "Running the fast tests against the upgraded set (docs/maintenance.md)..."
+    export PATH="$PWD/$VENV/bin:$PATH"
+    exec "$VENV/bin/python" -m pytest -m "not slow and not browser" -p no:cacheprovider "${@:2}"
     ;;
   open)
-    install_deps
+    install_deps runtime
     workspace
     say "Opening the course at http://localhost:$PORT/lab (Ctrl+C to stop)."
     extra=()
@@ -85,7 +106,7 @@ case "${1:-open}" in
     exec "$VENV/bin/jupyter" lab --ServerApp.root_dir="$PWD/workspace" --port="$PORT" --ServerApp.ip=127.0.0.1 "${extra[@]}" "${@:2}"
     ;;
   test)
-    install_deps
+    install_deps dev
     tools/system-deps.sh
     export PATH="$PWD/$VENV/bin:$PWD/$VENV/node_modules/.bin:$PATH"
     "$VENV/bin/ruff" check --no-cache .
@@ -96,7 +117,7 @@ case "${1:-open}" in
     exec "$VENV/bin/python" -m pytest "${@:2}"
     ;;
   *)
-    echo "usage: ./course.sh [open|test|setup]" >&2
+    echo "usage: ./course.sh [open|test|setup [--dev]|upgrade]" >&2
     exit 2
     ;;
 esac
