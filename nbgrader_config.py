@@ -1,8 +1,16 @@
 """nbgrader settings for the course (instructors may add their own on top)."""
 
-from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput, SaveAutoGrades
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
 
+from course.classroom.feedback import StudentFeedback
 from course.classroom.limits import LimitedExecute
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
@@ -31,6 +39,12 @@ c.LimitedExecute.file_size_limit_mb = 64  # largest file student code may write
 c.LimitedExecute.max_output_bytes = 200_000  # output kept per cell
 # Set to True on a grading server, so grading stops rather than runs without the jail.
 c.LimitedExecute.require_isolation = False
+# Feedback (course/classroom/feedback.py): nbgrader's steps, plus one that replaces each hidden
+# test block with "hidden checks: passed/failed" and keeps the graded quiz's key out.
+c.GenerateFeedback.preprocessors = [GetGrades, StudentFeedback, CSSHTMLHeaderPreprocessor]
+# True only after the last deadline: the feedback then shows each graded question's key and the
+# explanation of every option (regenerate with --force; no regrading needed).
+c.StudentFeedback.reveal_answers = False
 # Validation and other nbgrader commands that execute notebooks.
 c.ExecutePreprocessor.timeout = 120
 c.Execute.timeout = 120

@@ -52,7 +52,13 @@ def require_answer(qid: str) -> None:
 
 
 def check_answer(qid: str, answer: Any, why: dict[str, str] | None = None) -> None:
-    """Fail unless the saved answer equals ``answer`` (all or nothing, as on the exam)."""
+    """Fail unless the saved answer equals ``answer`` (all or nothing, as on the exam).
+
+    The message goes into the student's feedback, so it never gives the key away: it explains
+    only the options the student chose that are not in the key (single and multiple
+    response; an ordering or a matching has no such option) and names the section to
+    review. The key itself reaches students only with ``StudentFeedback.reveal_answers``
+    (``course.classroom.feedback``)."""
     q = _question(qid)
     response = _saved(qid)
     if scoring.is_correct(q, response, answer):
@@ -61,9 +67,10 @@ def check_answer(qid: str, answer: Any, why: dict[str, str] | None = None) -> No
 
     texts = {c["id"]: c["text"] for c in bank.choices(q)}
     explanation = ""
-    if why:
-        keys = [response] if isinstance(response, str) else list(response or [])
-        notes = [f"{texts.get(k, k)}: {why[k]}" for k in keys if k in why]
+    if why and q["type"] in ("single", "multi"):
+        chosen = [response] if isinstance(response, str) else list(response or [])
+        right = {answer} if isinstance(answer, str) else set(answer)
+        notes = [f"{texts.get(k, k)}: {why[k]}" for k in chosen if k in why and k not in right]
         explanation = " ".join(notes)
     fail(
         f"Graded question {qid} is not correct. It is taught in {q['taught_in']}.",

@@ -13,10 +13,16 @@ Everything site-specific comes from environment variables (defaults in brackets)
     AIP_FORMGRADER      "1": run nbgrader's formgrader as a hub service for the instructors [off]
     AIP_GRADER_USER     OS account the formgrader service runs as (needs a root hub) [the hub's user]
     AIP_FORMGRADER_PORT loopback port of the formgrader service [9999]
+    AIP_SPAWNER         "trial": every server runs as the hub's OS user; "system": one OS account
+                        per student (root hub), refused unless the course directory is private [trial]
+    AIP_STUDENT_ENV     the students' Python environment (python -m course.classroom.student_env):
+                        servers and kernels run from it, never from the course directory [none]
 
 Out of the box this is the trial set-up: DummyAuthenticator and SimpleLocalProcessSpawner
-(every student is a folder under AIP_HUB_HOMES, all servers run as the hub's OS user).
-For a real class swap in a real authenticator and spawner (README: "Production").
+(every student is a folder under AIP_HUB_HOMES, all servers run as the hub's OS user, so
+students can read whatever the hub's user can: solutions, hidden tests, the quiz key).
+For a real class use AIP_SPAWNER=system with AIP_STUDENT_ENV and a real authenticator
+(README: "Production").
 """
 
 import os
@@ -31,6 +37,8 @@ STATE = Path(os.environ.get("AIP_HUB_STATE", "/srv/aip-c01/hub"))
 HOMES = Path(os.environ.get("AIP_HUB_HOMES", "/srv/aip-c01/homes"))
 EXCHANGE = os.environ.get("AIP_EXCHANGE_ROOT", "/srv/nbgrader/exchange")
 INSTRUCTORS = [u.strip() for u in os.environ.get("AIP_INSTRUCTORS", "instructor").split(",") if u.strip()]
+SPAWNER = os.environ.get("AIP_SPAWNER", "trial")
+STUDENT_ENV = Path(os.environ["AIP_STUDENT_ENV"]).resolve() if os.environ.get("AIP_STUDENT_ENV") else None
 COURSE_ID = "aip-c01"
 SERVICE = f"formgrader-{COURSE_ID}"
 
@@ -50,19 +58,40 @@ if os.environ.get("AIP_HUB_PASSWORD"):
     c.DummyAuthenticator.password = os.environ["AIP_HUB_PASSWORD"]
 
 # --- each user's server: their own home folder with the course copied in ----------------------
-c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
-c.SimpleLocalProcessSpawner.home_dir_template = str(HOMES / "{username}")
+if SPAWNER == "system":
+    # One OS account per student (accounts and homes must exist). Their servers must not be able
+    # to read the course directory: refuse to start until it is private and students have their own
+    # environment (deploy/README.md, "Production").
+    problems = hub.private_course_problems(COURSE, STUDENT_ENV)
+    if problems:
+        raise SystemExit("Refusing to start: students could read the course directory.\n- " + "\n- ".join(problems))
+    c.JupyterHub.spawner_class = "jupyterhub.spawner.LocalProcessSpawner"
+elif SPAWNER == "trial":
+    c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
+    c.SimpleLocalProcessSpawner.home_dir_template = str(HOMES / "{username}")
+    if os.geteuid() == 0:
+        # SimpleLocalProcessSpawner runs every server as the hub's user; in a root container that is root
+        c.Spawner.args = ["--allow-root"]
+else:
+    raise SystemExit(f"AIP_SPAWNER={SPAWNER!r}: use 'trial' or 'system'")
 c.Spawner.default_url = "/lab"
 c.Spawner.pre_spawn_hook = hub.course_copier(COURSE / "release")
-c.Spawner.environment = {
-    "AIP_EXCHANGE_ROOT": EXCHANGE,
-    # deploy/nbgrader_config.py: exchange location, course id, late policy
-    "JUPYTER_CONFIG_PATH": str(HERE),
-    "PYTHONPATH": str(COURSE),
-}
-if os.geteuid() == 0:
-    # SimpleLocalProcessSpawner runs every server as the hub's user; in a root container that is root
-    c.Spawner.args = ["--allow-root"]
+if STUDENT_ENV:
+    # Servers and kernels run from the students' environment: `course` from its wheel, and
+    # deploy/nbgrader_config.py from <env>/etc/jupyter. Nothing points into the course directory.
+    c.Spawner.cmd = [str(STUDENT_ENV / "bin" / "python"), "-m", "jupyterhub.singleuser"]
+    c.Spawner.env_keep = ["JUPYTERHUB_SINGLEUSER_APP", "LANG", "LC_ALL"]  # not the hub's PATH or PYTHONPATH
+    c.Spawner.environment = {
+        "AIP_EXCHANGE_ROOT": EXCHANGE,
+        "PATH": os.pathsep.join([str(STUDENT_ENV / "bin"), "/usr/local/bin", "/usr/bin", "/bin"]),
+    }
+else:
+    c.Spawner.environment = {
+        "AIP_EXCHANGE_ROOT": EXCHANGE,
+        # deploy/nbgrader_config.py: exchange location, course id, late policy
+        "JUPYTER_CONFIG_PATH": str(HERE),
+        "PYTHONPATH": str(COURSE),
+    }
 
 # --- instructors: nbgrader's formgrader as a shared hub service --------------------------------
 c.JupyterHub.load_groups = {f"formgrade-{COURSE_ID}": INSTRUCTORS, f"nbgrader-{COURSE_ID}": []}

@@ -9,5 +9,7 @@ Modules (each has one job; nothing runs at import time):
 - ``worker``: what a Dask worker does: autograde one submission in a private scratch course;
 - ``grade``: the driver and CLI (``python -m course.classroom.grade``);
 - ``hub``: the JupyterHub spawn hook that gives each student the course;
+- ``student_env``: the students' own environment (the ``course`` package from a wheel);
+- ``feedback``: feedback without hidden tests or the graded quiz's key (``reveal_answers``);
 - ``stats`` and ``analytics``: per-item statistics across a class, CSV and plots.
 """

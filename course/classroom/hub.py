@@ -59,3 +59,27 @@ def course_copier(release: Path) -> Callable:
         spawner.log.info("course: %d new file(s) from %s for %s", len(copied), release, spawner.user.name)
 
     return hook
+
+
+def private_course_problems(course: Path, student_env: Path | None) -> list[str]:
+    """Why students with their own OS accounts could still read the course directory (empty: they cannot).
+
+    The course directory holds ``source/`` (solutions, hidden tests), every ``graded_key.yaml``
+    and the gradebook: only the instructors and the grader may enter it. Students run their
+    servers from ``student_env`` (``course.classroom.student_env``), outside it."""
+    problems = []
+    mode = course.stat().st_mode & 0o777
+    if mode & 0o007:
+        problems.append(
+            f"{course} is open to every account (mode {mode:o}): run `chmod -R o-rwx {course}` and give the "
+            "instructors and the grader access through a group (deploy/README.md, 'Production')"
+        )
+    if student_env is None:
+        problems.append(
+            "AIP_STUDENT_ENV is not set: build the students' environment (python -m course.classroom.student_env)"
+        )
+    elif student_env.resolve().is_relative_to(course.resolve()):
+        problems.append(f"the students' environment {student_env} is inside the course directory {course}")
+    elif not (student_env / "bin" / "python").exists():
+        problems.append(f"{student_env} is not a Python environment (no bin/python)")
+    return problems

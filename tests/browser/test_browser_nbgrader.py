@@ -62,3 +62,60 @@ def test_assignment_list_renders(page, instructor_lab):
     expect(released.get_by_role("button", name="Fetch")).to_be_visible()
     expect(panel).not_to_contain_text(re.compile("error", re.I), timeout=10_000)
     shot(page, "12-assignment-list")
+
+
+FEEDBACK_ASSIGNMENT = "security"
+
+
+def quiz_only_course(base: Path) -> Path:
+    """A scratch course whose "security" assignment is that notebook's graded quiz alone (its heading and
+    its test cells, hidden tests and key included): graded in seconds, fed back as the class would see it."""
+    import nbformat
+
+    from tests import grading_pipeline as gp
+    from tests.course_files import ROOT, source_notebook
+
+    name = FEEDBACK_ASSIGNMENT
+    nb = nbformat.read(source_notebook(name), as_version=4)
+    start = next(
+        i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.startswith("## Graded quiz")
+    )
+    nb.cells = [nb.cells[start]] + [
+        c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id", "").startswith("quiz-")
+    ]
+    course = base / "feedback-course"
+    (course / "source" / name).mkdir(parents=True)
+    (course / "nbgrader_config.py").write_text((ROOT / "nbgrader_config.py").read_text())
+    nbformat.write(nb, course / "source" / name / f"{name}.ipynb")
+    gp.nbgrader(course, "generate_assignment", name, "--force")
+    _, answers, _ = gp.wrong_submission(base, name)
+    gp.submit(course, "student", name, course / "release" / name / f"{name}.ipynb", answers)
+    gp.nbgrader(course, "autograde", name, "--force")
+    gp.nbgrader(course, "generate_feedback", name)
+    return course
+
+
+def test_feedback_page_hides_the_hidden_tests(page, tmp_path):
+    """The feedback HTML a student opens: each graded-quiz check says passed or failed, and a
+    wrong answer's message names the section to review, with no hidden test and no key."""
+    from playwright.sync_api import expect
+
+    from tests.course_files import graded_key
+
+    name = FEEDBACK_ASSIGNMENT
+    course = quiz_only_course(tmp_path)
+    page.goto((course / "feedback" / "student" / name / f"{name}.html").as_uri(), wait_until="load")
+    failed = page.get_by_text("# hidden checks: failed")
+    expect(failed.first).to_be_visible(timeout=UI)
+    expect(page.get_by_text("# hidden checks: passed").first).to_be_visible()
+    expect(page.get_by_text("is not correct. It is taught in").first).to_be_visible()
+    text = page.locator("body").inner_text()
+    assert "grading.check_answer(" not in text and "BEGIN HIDDEN TESTS" not in text
+    for qid, entry in graded_key(name).items():
+        right = [entry["answer"]] if isinstance(entry["answer"], str) else list(entry["answer"])
+        assert not [r for r in right if r in entry["why"] and entry["why"][r] in text], qid
+    failed.first.scroll_into_view_if_needed()
+    box = failed.first.bounding_box()
+    page.mouse.wheel(0, box["y"] - 260)  # the failed check with its score above and its message below
+    page.wait_for_timeout(300)
+    shot(page, "13-feedback", docs="feedback")
