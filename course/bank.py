@@ -7,13 +7,24 @@ instructor's source notebook (see :func:`validate_key`).
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
 FORMATS = ("single", "multi", "ordering", "matching", "case_study")
+# Blueprint tags and sourcing every question carries (skills, GenAI or background knowledge,
+# supporting documentation, date last checked), and the two of them every graded key entry
+# carries. TAGS_REQUIRED is the switch: while banks are still being tagged the fields are
+# optional (tests/test_banks.py lists the banks not converted yet); set it to True once every
+# bank and key has them, and the schema then requires them everywhere.
+TAG_FIELDS = ("skills", "genai", "sources", "reviewed")
+KEY_TAG_FIELDS = ("sources", "reviewed")
+TAGS_REQUIRED = False
+_QUESTION_DEFS = ("single", "multi", "ordering", "matching", "graded_question")
 
 
 class BankError(ValueError):
@@ -34,13 +45,25 @@ def schema() -> dict:
     return json.loads(resources.files("course.banks").joinpath("schema.json").read_text("utf-8"))
 
 
-@lru_cache(maxsize=1)
-def _compiled_schema():
+def effective_schema(tags_required: bool | None = None) -> dict:
+    """The schema with the tag fields required on every question when the switch is on."""
+    required = TAGS_REQUIRED if tags_required is None else tags_required
+    if not required:
+        return schema()
+    out = copy.deepcopy(schema())
+    for name in _QUESTION_DEFS:
+        rule = out["$defs"][name]
+        rule["required"] = [*rule["required"], *(f for f in TAG_FIELDS if f not in rule["required"])]
+    return out
+
+
+@lru_cache(maxsize=2)
+def _compiled_schema(tags_required: bool):
     # fastjsonschema compiles the schema to Python once; importing jsonschema instead
     # costs seconds in a fresh kernel, paid at the first quiz of every notebook.
     import fastjsonschema
 
-    return fastjsonschema.compile(schema())
+    return fastjsonschema.compile(effective_schema(tags_required))
 
 
 def available() -> list[str]:
@@ -68,7 +91,7 @@ def validate(data: Any) -> list[str]:
     from fastjsonschema import JsonSchemaValueException
 
     try:
-        _compiled_schema()(data)
+        _compiled_schema(bool(TAGS_REQUIRED))(data)
     except JsonSchemaValueException as exc:
         return [f"{exc.message} (schema rule: {exc.rule})"]
     problems: list[str] = []
@@ -81,7 +104,32 @@ def validate(data: Any) -> list[str]:
         problems.extend(f"{q['id']}: {p}" for p in answer_problems(q, q["answer"]))
     for q in data.get("graded", []):
         problems.extend(f"{q['id']}: {p}" for p in _graded_shape_problems(q))
+    for q in iter_all(data):
+        problems.extend(f"{q['id']}: {p}" for p in skill_problems(q))
     return problems
+
+
+def skill_problems(q: dict) -> list[str]:
+    """Skills that are not in the blueprint, and an ``exam_task`` that is not the first skill's task."""
+    skills = q.get("skills")
+    if not skills:
+        return []
+    from course import blueprint
+
+    known = blueprint.skill_ids()
+    out = [f"skill {s!r} is not in course/data/blueprint.yaml" for s in skills if s not in known]
+    task = blueprint.task_of(skills[0])
+    if q["type"] != "case_study" and q.get("exam_task") != task:
+        out.append(
+            f"exam_task is {q.get('exam_task')!r} but the first skill, {skills[0]}, belongs to task {task}: "
+            "put first the skill the decisive constraint tests and make exam_task its task"
+        )
+    return out
+
+
+def missing_tags(q: dict, fields: tuple[str, ...] = TAG_FIELDS) -> list[str]:
+    """Which of the tag fields a question (or a graded key entry) still lacks."""
+    return [f for f in fields if f not in q]
 
 
 def choices(q: dict) -> list[dict]:
@@ -136,6 +184,22 @@ def _graded_shape_problems(q: dict) -> list[str]:
     return problems
 
 
+def _key_tag_problems(entry: dict) -> list[str]:
+    out = []
+    if TAGS_REQUIRED:
+        out += [f"the key entry needs {f!r}" for f in missing_tags(entry, KEY_TAG_FIELDS)]
+    sources = entry.get("sources", ["https://"])
+    if (
+        not isinstance(sources, list)
+        or not sources
+        or not all(isinstance(u, str) and u.startswith("https://") for u in sources)
+    ):
+        out.append("'sources' is a list of one or more https:// documentation pages")
+    if "reviewed" in entry and not re.fullmatch(r"20[0-9]{2}-[01][0-9]-[0-3][0-9]", str(entry["reviewed"])):
+        out.append("'reviewed' is a date written YYYY-MM-DD (in quotes)")
+    return out
+
+
 def iter_questions(data: dict) -> Iterator[dict]:
     """Self-check questions, with case-study sub-questions in place of their case."""
     for q in data["questions"]:
@@ -172,9 +236,10 @@ def validate_key(data: dict, key: Any) -> list[str]:
         q = graded.get(qid)
         if q is None:
             continue
-        if not isinstance(entry, dict) or set(entry) != {"answer", "why"}:
-            problems.append(f"{qid}: a key entry has exactly 'answer' and 'why'")
+        if not isinstance(entry, dict) or not {"answer", "why"} <= set(entry) <= {"answer", "why", *KEY_TAG_FIELDS}:
+            problems.append(f"{qid}: a key entry has 'answer' and 'why', and may have {', '.join(KEY_TAG_FIELDS)}")
             continue
+        problems.extend(f"{qid}: {p}" for p in _key_tag_problems(entry))
         problems.extend(f"{qid}: {p}" for p in answer_problems(q, entry["answer"]))
         if q["type"] == "multi" and isinstance(entry["answer"], list) and len(entry["answer"]) != q.get("choose"):
             problems.append(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from course import answers, bank, scoring
+from course import answers, bank, scoring, shuffle
 from course.quiz_widgets import QuestionInput, label_of, text_html
 
 
@@ -60,9 +60,10 @@ def explain(q: dict, answer: Any, response: Any) -> str:
 
 
 def self_check_card(q: dict, notebook: str):
-    """One self-check question: controls, a Check button, and feedback."""
+    """One self-check question: controls, a Check button, and feedback (choices in this learner's order)."""
     import ipywidgets as w
 
+    q = shuffle.for_learner(q)
     qi = QuestionInput(q, count=scoring.expected_count(q, q["answer"]))
     feedback = w.HTML()
     button = w.Button(description="Check answer", button_style="primary", icon="check")
@@ -120,9 +121,11 @@ def show(domain: str, anchor: str | None = None) -> None:
 
 
 def graded_card(q: dict, saved: Any, path=None):
-    """One graded question: every change is saved at once; no feedback until grading."""
+    """One graded question: every change is saved at once; no feedback until grading. The
+    choices are in this learner's order, the same after a restart; answers are saved as ids."""
     import ipywidgets as w
 
+    q = shuffle.for_learner(q)
     status = w.HTML()
 
     def describe(response: Any) -> str:

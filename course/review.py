@@ -198,7 +198,7 @@ def build_session(*, clock: Clock = _now, items: dict[str, dict] | None = None):
     """A widget that walks through today's due questions, one at a time."""
     import ipywidgets as w
 
-    from course import quiz, scoring
+    from course import quiz, scoring, shuffle
     from course.quiz_widgets import QuestionInput, text_html
 
     queue = ReviewQueue.load(clock=clock)
@@ -240,7 +240,7 @@ def build_session(*, clock: Clock = _now, items: dict[str, dict] | None = None):
             return
         qid = state["todo"].pop(0)
         item = lookup[qid]
-        q = item["question"]
+        q = shuffle.for_learner(item["question"])
         qi = QuestionInput(q, count=scoring.expected_count(q, q["answer"]))
         feedback = w.HTML()
         check = w.Button(description="Check answer", button_style="primary", icon="check")

@@ -138,3 +138,102 @@ def test_graded_multi_says_how_many_to_pick():
     assert bank.validate_key(data, {**key, "m-g2": {"answer": ["a", "b"], "why": why}}) == []
     problems = bank.validate_key(data, {**key, "m-g2": {"answer": ["a", "b", "c"], "why": why}})
     assert any("says choose 2" in p for p in problems)
+
+
+# Blueprint tags and sources -------------------------------------------------------------------
+# Banks whose questions (and graded key entries) do not all carry skills, genai, sources and
+# reviewed yet. Remove a bank as soon as it is converted (the test below says when); when the
+# list is empty, set course.bank.TAGS_REQUIRED = True so that the schema requires the fields.
+PENDING_BANKS = {
+    "analytics",
+    "databases",
+    "devtools",
+    "integration",
+}
+
+
+def untagged(domain: str) -> list[str]:
+    """Every question of the bank still lacking a tag field, and every key entry lacking its own."""
+    data = bank.load(domain)
+    key = graded_key(domain)
+    out = [
+        f"{q['id']}: no {', '.join(m)}"
+        for q in bank.iter_all(data)
+        if q["type"] != "case_study" and (m := bank.missing_tags(q))
+    ]
+    out += [
+        f"{qid} (graded key): no {', '.join(m)}"
+        for qid, entry in key.items()
+        if isinstance(entry, dict) and (m := bank.missing_tags(entry, bank.KEY_TAG_FIELDS))
+    ]
+    return out
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_every_question_has_skills_genai_sources_and_review_date(domain):
+    """Does every question carry skills, genai, sources and reviewed (and every graded key entry sources and reviewed)?"""
+    missing = untagged(domain)
+    if domain in PENDING_BANKS:
+        assert missing, f"{domain} is fully tagged: remove it from PENDING_BANKS in tests/test_banks.py"
+    else:
+        assert not missing, f"{domain}: {len(missing)} item(s) to tag:\n  " + "\n  ".join(missing)
+
+
+def test_pending_banks_exist_and_the_switch_follows_them():
+    """Are the pending banks real banks, and is the schema switch on exactly when none is left?"""
+    assert not PENDING_BANKS - set(DOMAINS), f"not banks: {sorted(PENDING_BANKS - set(DOMAINS))}"
+    if PENDING_BANKS:
+        assert not bank.TAGS_REQUIRED, "TAGS_REQUIRED is on while banks are still pending"
+    else:
+        assert bank.TAGS_REQUIRED, "every bank is tagged: set course.bank.TAGS_REQUIRED = True"
+
+
+def test_the_switch_makes_the_tags_required(monkeypatch):
+    """With TAGS_REQUIRED on, is a question or a key entry without the tags rejected, naming the field?"""
+    monkeypatch.setattr(bank, "TAGS_REQUIRED", True)
+    assert bank.validate(MINI) == []
+    for field in bank.TAG_FIELDS:
+        data = copy.deepcopy(MINI)
+        data["questions"][0].pop(field)
+        assert any(field in p for p in bank.validate(data)), field
+    data = copy.deepcopy(MINI)
+    data["graded"][0].pop("sources")
+    assert any("sources" in p for p in bank.validate(data))
+    entry = {"answer": "b", "why": {k: "an explanation long enough" for k in "abcd"}}
+    assert any("'sources'" in p for p in bank.validate_key(MINI, {"m-g1": entry}))
+    tagged = {**entry, "sources": ["https://docs.aws.amazon.com/kms/"], "reviewed": "2026-12-07"}
+    assert bank.validate_key(MINI, {"m-g1": tagged}) == []
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d["questions"][0].update(skills=["1.2.1"]), "belongs to task 1.2"),
+        (lambda d: d["questions"][0].update(skills=["3.2.9"]), "not in course/data/blueprint.yaml"),
+        (lambda d: d["questions"][0].update(skills=[]), "must contain at least 1 items"),
+        (lambda d: d["questions"][0].update(skills="3.2.1"), "must be array"),
+        (lambda d: d["questions"][0].update(genai="yes"), "must be boolean"),
+        (lambda d: d["questions"][0].update(sources=["http://example.com"]), "must match pattern"),
+        (lambda d: d["questions"][0].update(sources=[]), "must contain at least 1 items"),
+        (lambda d: d["questions"][0].update(reviewed="7 Dec 2026"), "must match pattern"),
+        (lambda d: d["graded"][0].update(skills=["2.1.1"]), "belongs to task 2.1"),
+    ],
+)
+def test_tags_are_checked(edit, message):
+    """Is a wrong tag caught with a message that names the problem (e.g. exam_task and first skill disagree)?"""
+    problems = broken(edit)
+    assert any(message in p for p in problems), problems
+
+
+def test_graded_key_tags_are_checked_and_built():
+    """Are a key entry's sources and reviewed checked, and does the build still write its quiz cell?"""
+    from tools.build import quiz_cell_source
+
+    why = {k: "an explanation long enough" for k in "abcd"}
+    bad = {"m-g1": {"answer": "b", "why": why, "sources": ["ftp://x"], "reviewed": "2026/12/07"}}
+    problems = bank.validate_key(MINI, bad)
+    assert any("https://" in p for p in problems) and any("YYYY-MM-DD" in p for p in problems)
+    assert any("may have sources" in p for p in bank.validate_key(MINI, {"m-g1": {"answer": "b", "why": why, "x": 1}}))
+    good = {"answer": "b", "why": why, "sources": ["https://docs.aws.amazon.com/kms/"], "reviewed": "2026-12-07"}
+    cell = quiz_cell_source("m-g1", good)
+    assert "grading.check_answer(" in cell and "'b'" in cell and "docs.aws.amazon.com" not in cell

@@ -1,5 +1,6 @@
-"""Practice exam: assembly by the official domain weights, a timed exam mode, a practice
-mode with immediate feedback, and score reports with a history of attempts.
+"""Practice exam: assembly by the official domain weights and, within each domain, by task
+statement (scoring no question twice across attempts while the pool allows), a timed exam
+mode, a practice mode with immediate feedback, and score reports with a history of attempts.
 
 Modules (each with one job): :mod:`settings` (course/data/exam.yaml), :mod:`pool` (questions
 from the banks), :mod:`assemble` (building an exam), :mod:`attempt` (an attempt in progress,

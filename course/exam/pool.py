@@ -4,7 +4,7 @@ Graded questions carry no answers, so they never enter an exam. A case study is 
 *unit*: its sub-questions stay together, and each counts toward its own exam domain.
 Items are plain, JSON-ready dicts so an attempt can keep a copy of what it asked::
 
-    {"id": "sec-kms-1", "bank": "security", "domain": 3,
+    {"id": "sec-kms-1", "bank": "security", "domain": 3, "task": "3.2",
      "case": None | {"id": ..., "title": ..., "scenario": ...},
      "question": {...the bank's question, answer and explanations included...}}
 """
@@ -35,9 +35,13 @@ class Unit:
         return self.items[0]["case"] is not None
 
     def domain_counts(self) -> dict[int, int]:
-        out: dict[int, int] = {}
+        return self.counts("domain")
+
+    def counts(self, key: str) -> dict:
+        """How many of the unit's questions fall in each exam ``"domain"`` or ``"task"``."""
+        out: dict = {}
         for item in self.items:
-            out[item["domain"]] = out.get(item["domain"], 0) + 1
+            out[item[key]] = out.get(item[key], 0) + 1
         return out
 
 
@@ -57,6 +61,7 @@ def _item(name: str, q: dict, case: dict | None) -> dict:
         "id": q["id"],
         "bank": name,
         "domain": exam_domain(q),
+        "task": str(q["exam_task"]),
         "case": None if case is None else {"id": case["id"], "title": case["title"], "scenario": case["scenario"]},
         "question": q,
     }
@@ -90,8 +95,13 @@ def items(banks: Mapping[str, dict] | None = None) -> list[dict]:
 
 def domain_counts(all_units: list[Unit]) -> dict[int, int]:
     """How many questions the pool has per exam domain (sub-questions counted one by one)."""
-    out: dict[int, int] = {}
+    return counts(all_units, "domain")
+
+
+def counts(all_units: list[Unit], key: str) -> dict:
+    """How many questions the pool has per exam ``"domain"`` or ``"task"``."""
+    out: dict = {}
     for unit in all_units:
-        for d, n in unit.domain_counts().items():
-            out[d] = out.get(d, 0) + n
+        for k, n in unit.counts(key).items():
+            out[k] = out.get(k, 0) + n
     return out

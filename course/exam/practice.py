@@ -133,7 +133,7 @@ class PracticeView:
     def show_next(self) -> None:
         import ipywidgets as w
 
-        from course import quiz, review, scoring
+        from course import quiz, review, scoring, shuffle
         from course.quiz_widgets import QuestionInput, text_html
 
         if not self.queue:
@@ -147,7 +147,7 @@ class PracticeView:
             return
         item = self.queue.pop(0)
         self.current = item
-        q = item["question"]
+        q = shuffle.for_learner(item["question"])
         self.status.value = f"Question {self.done + 1} of {self.total} · {self.right} right so far · exam task {text_html(q['exam_task'])}"
         qi = QuestionInput(q, count=scoring.expected_count(q, q["answer"]))
         feedback = w.HTML()

@@ -99,7 +99,7 @@ def summary_html(result: dict, cfg: settings_mod.Settings | None = None) -> str:
 
 
 def _missed_details(result: dict, items: list[dict], responses: dict[str, Any]) -> str:
-    from course import quiz
+    from course import quiz, shuffle
     from course.quiz_widgets import text_html
 
     parts = []
@@ -107,6 +107,8 @@ def _missed_details(result: dict, items: list[dict], responses: dict[str, Any]) 
         if outcome["correct"]:
             continue
         q = item["question"]
+        if result.get("attempt_id"):  # letters as the learner saw them in this attempt
+            q = shuffle.for_attempt(q, result["attempt_id"])
         response = responses.get(item["id"])
         body = quiz.explain(q, q["answer"], response) if outcome["answered"] else "<i>Not answered.</i>"
         case = f"<i>Case study: {text_html(item['case']['title'])}.</i> " if item.get("case") else ""

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from course import scoring
+from course import scoring, shuffle
 from course.exam import assemble as assemble_mod
 from course.exam import settings as settings_mod
 from course.exam.attempt import Attempt, AttemptSuperseded
@@ -179,7 +179,7 @@ class ExamView:
         w = self.w
         a = self.attempt
         item = a.items[index]
-        q = item["question"]
+        q = shuffle.for_attempt(item["question"], a.data["attempt_id"])
         self.input = QuestionInput(
             q, count=scoring.expected_count(q, q["answer"]), on_change=lambda: self._do(self._answered, index)
         )
@@ -318,6 +318,16 @@ class ExamView:
                     return
 
 
+def _scored_before() -> list[set[str]]:
+    """The question ids scored in each submitted practice exam, oldest first."""
+    from course.exam import history
+
+    return [
+        {q["id"] for q in record.get("questions", []) if isinstance(q, dict) and q.get("scored") and "id" in q}
+        for record in history.attempts()
+    ]
+
+
 def exam_view(
     n_questions: int | None = None,
     *,
@@ -327,8 +337,9 @@ def exam_view(
     banks: dict | None = None,
     clock: Callable[[], float] = time.time,
 ) -> ExamView:
-    """Resume the attempt in progress, or prepare a new exam (raises ExamBuildError if the
-    banks cannot fill it; see :func:`course.exam.assemble.assemble`)."""
+    """Resume the attempt in progress, or prepare a new exam that scores no question scored in
+    an earlier attempt while the pool allows (raises ExamBuildError if the banks cannot fill
+    it; see :func:`course.exam.assemble.fresh_exam`)."""
     attempt, problem = Attempt.load(clock=clock)
     notices = [problem] if problem else []
     if attempt is not None:
@@ -340,7 +351,9 @@ def exam_view(
         if duration_minutes is not None:
             notices.append("Resuming the attempt in progress: its original duration still applies.")
         return ExamView(attempt, clock=clock, notices=notices)
-    exam = assemble_mod.assemble(banks, n_questions=n_questions, seed=seed, allow_short=allow_short)
+    exam = assemble_mod.fresh_exam(
+        banks, previous=_scored_before(), n_questions=n_questions, seed=seed, allow_short=allow_short
+    )
     return ExamView(exam=exam, duration_minutes=duration_minutes, clock=clock, notices=notices)
 
 

@@ -27,9 +27,6 @@ SECURITY = "security/security.ipynb"
 ANSWERED = 8  # practice-exam questions answered before submitting
 SETUP_CELL = "aws = sandbox.start()"
 GRADED_CELL = 'quiz.graded("security")'
-# Known questions of course/banks/security.yaml (section "iam") and their answers.
-EXEC_ROLE_STEM = "A Lambda function behind a customer-support chatbot"  # sec-iam-exec-role: b
-EXPLICIT_DENY_STEM = "A data scientist assumes the role ds-training"  # sec-iam-explicit-deny: c
 VBOX = "xpath=ancestor::div[contains(concat(' ', normalize-space(@class), ' '), ' widget-vbox ')]"
 
 
@@ -40,6 +37,41 @@ def self_check_card(page, stem: str):
 
 def graded_card(cell, qid: str):
     return cell.locator(".widget-html-content > b", has_text=re.compile(rf"^{qid}$")).locator(f"{VBOX}[1]")
+
+
+def shown_letters(q: dict, owner: str) -> dict[str, str]:
+    """The letter each choice of ``q`` is shown under, for a learner or exam attempt id (course.shuffle)."""
+    from course import shuffle
+
+    shown = shuffle.displayed(q, shuffle.seed(owner, q["id"]))
+    choices = shown.get("options") or shown.get("items") or shown["responses"]
+    return {c["id"]: chr(ord("A") + n) for n, c in enumerate(choices)}
+
+
+def learner(lab) -> str:
+    """The learner id the lab's kernel created in its AIP_COURSE_HOME on the first quiz."""
+    return json.loads((lab.scratch / "home" / "learner.json").read_text())["id"]
+
+
+def security_question(qid: str) -> dict:
+    from course import bank
+
+    data = bank.load("security")
+    return next(q for q in [*bank.iter_questions(data), *data.get("graded", [])] if q["id"] == qid)
+
+
+def iam_self_checks() -> list[dict]:
+    """The first two single-answer self-check questions of the security notebook's IAM section
+    (read from the bank, so that rewriting a question does not break the test)."""
+    from course import bank
+
+    data = bank.load("security")
+    return [q for q in data["questions"] if q["type"] == "single" and q["taught_in"] == "security#iam"][:2]
+
+
+def stem_start(q: dict) -> str:
+    """Enough of the stem to find its card: the words before any `code` span, at most 50 characters."""
+    return q["stem"].split("`", 1)[0][:50].rsplit(" ", 1)[0]
 
 
 def test_self_check_gives_feedback(page, learner_lab):
@@ -53,12 +85,15 @@ def test_self_check_gives_feedback(page, learner_lab):
     setup = code_cell(page, SETUP_CELL)
     expect(setup.locator(".jp-InputPrompt")).to_have_text(re.compile(r"\[\d+\]"))
 
-    card = self_check_card(page, EXEC_ROLE_STEM)
+    first, second = iam_self_checks()
+    card = self_check_card(page, stem_start(first))
     card.scroll_into_view_if_needed()
     expect(card.get_by_text("Multiple choice: choose ONE.")).to_be_visible()
     expect(card.get_by_role("radio")).to_have_count(4)
     expect(card).not_to_contain_text("Correct.")
-    card.get_by_role("radio", name="B", exact=True).check()
+    # Options are shown in this learner's order: find the key's letter as the course does.
+    key = shown_letters(first, learner(learner_lab))[first["answer"]]
+    card.get_by_role("radio", name=key, exact=True).check()
     card.get_by_role("button", name="Check answer").click()
     expect(card.get_by_text("✅ Correct.")).to_be_visible(timeout=UI)
     expect(card).to_contain_text("your choice")
@@ -66,17 +101,19 @@ def test_self_check_gives_feedback(page, learner_lab):
     card.evaluate("el => el.scrollIntoView({block: 'center'})")
     shot(page, "02-self-check-correct", docs="self-check-feedback")
 
-    # A wrong answer, given with the keyboard only: Tab through the options to D, Space to
-    # choose it, Tab to the button, Enter. (ipywidgets 8 renders RadioButtons without a
-    # shared `name`, so each option is its own Tab stop and arrow keys do not move the choice.)
-    card2 = self_check_card(page, EXPLICIT_DENY_STEM)
+    # A wrong answer, given with the keyboard only: Tab through the options to D (or C when D
+    # is the key), Space to choose it, Tab to the button, Enter. (ipywidgets 8 renders
+    # RadioButtons without a shared `name`, so each option is its own Tab stop and arrow keys
+    # do not move the choice.)
+    card2 = self_check_card(page, stem_start(second))
     card2.scroll_into_view_if_needed()
+    wrong = "D" if shown_letters(second, learner(learner_lab))[second["answer"]] != "D" else "C"
     card2.get_by_role("radio", name="A", exact=True).focus()
-    for _ in range(3):
+    for _ in range("ABCD".index(wrong)):
         page.keyboard.press("Tab")
-    expect(card2.get_by_role("radio", name="D", exact=True)).to_be_focused()
+    expect(card2.get_by_role("radio", name=wrong, exact=True)).to_be_focused()
     page.keyboard.press("Space")
-    expect(card2.get_by_role("radio", name="D", exact=True)).to_be_checked()
+    expect(card2.get_by_role("radio", name=wrong, exact=True)).to_be_checked()
     page.keyboard.press("Tab")
     expect(card2.get_by_role("button", name="Check answer")).to_be_focused()
     page.keyboard.press("Enter")
@@ -87,7 +124,7 @@ def test_self_check_gives_feedback(page, learner_lab):
     # Each checked answer is recorded for the dashboard, in AIP_COURSE_HOME.
     progress = learner_lab.scratch / "home" / "progress.jsonl"
     lines = [json.loads(line) for line in progress.read_text().splitlines() if line.strip()]
-    assert {"sec-iam-exec-role", "sec-iam-explicit-deny"} <= {str(r.get("id") or r.get("qid")) for r in lines}, lines
+    assert {first["id"], second["id"]} <= {str(r.get("id") or r.get("qid")) for r in lines}, lines
 
 
 def test_graded_answer_survives_restart_and_reload(page, learner_lab):
@@ -101,15 +138,19 @@ def test_graded_answer_survives_restart_and_reload(page, learner_lab):
     g1, g4 = graded_card(cell, "sec-g1"), graded_card(cell, "sec-g4")
     g1.scroll_into_view_if_needed()
     expect(g1.get_by_text("Not answered yet.")).to_be_visible()
+    # Choices are shown in this learner's order (the same after the restart below): the
+    # letters of option ids c (sec-g1) and a, d, b (sec-g4).
+    g1_letter = shown_letters(security_question("sec-g1"), learner(learner_lab))
+    g4_letter = shown_letters(security_question("sec-g4"), learner(learner_lab))
 
-    g1.get_by_role("radio", name="C", exact=True).check()
+    g1.get_by_role("radio", name=g1_letter["c"], exact=True).check()
     expect(g1.get_by_text("✔ Saved.")).to_be_visible(timeout=UI)
     g4.scroll_into_view_if_needed()
-    g4.get_by_role("checkbox", name="A", exact=True).check()
+    g4.get_by_role("checkbox", name=g4_letter["a"], exact=True).check()
     # Saved at once, with a reminder that the question asks for two.
     expect(g4.get_by_text("Saved: 1 chosen; this question asks for 2.")).to_be_visible(timeout=UI)
-    g4.get_by_role("checkbox", name="D", exact=True).check()
-    expect(g4.get_by_role("checkbox", name="D", exact=True)).to_be_checked()
+    g4.get_by_role("checkbox", name=g4_letter["d"], exact=True).check()
+    expect(g4.get_by_role("checkbox", name=g4_letter["d"], exact=True)).to_be_checked()
     expect(g4.get_by_text("✔ Saved.")).to_be_visible(timeout=UI)
     g1.evaluate("el => el.scrollIntoView({block: 'start'})")
     shot(page, "04-graded-answered")
@@ -133,11 +174,11 @@ def test_graded_answer_survives_restart_and_reload(page, learner_lab):
     cell = run_cell(page, GRADED_CELL)
     g1, g4 = graded_card(cell, "sec-g1"), graded_card(cell, "sec-g4")
     g1.scroll_into_view_if_needed()
-    expect(g1.get_by_role("radio", name="C", exact=True)).to_be_checked()
+    expect(g1.get_by_role("radio", name=g1_letter["c"], exact=True)).to_be_checked()
     expect(g1.get_by_text("✔ Saved.")).to_be_visible()
-    expect(g4.get_by_role("checkbox", name="A", exact=True)).to_be_checked()
-    expect(g4.get_by_role("checkbox", name="D", exact=True)).to_be_checked()
-    expect(g4.get_by_role("checkbox", name="B", exact=True)).not_to_be_checked()
+    expect(g4.get_by_role("checkbox", name=g4_letter["a"], exact=True)).to_be_checked()
+    expect(g4.get_by_role("checkbox", name=g4_letter["d"], exact=True)).to_be_checked()
+    expect(g4.get_by_role("checkbox", name=g4_letter["b"], exact=True)).not_to_be_checked()
     expect(g4.get_by_text("✔ Saved.")).to_be_visible()
     expect(graded_card(cell, "sec-g2").get_by_text("Not answered yet.")).to_be_visible()
     g1.evaluate("el => el.scrollIntoView({block: 'start'})")
@@ -159,14 +200,15 @@ def wait_for_saved(path, qid, expected, timeout: float = 30):
     raise AssertionError(f"{path} does not hold {qid} = {expected!r}: {answers}")
 
 
-def exam_items(lab) -> list[dict]:
-    """The questions of the attempt in progress, as saved in AIP_COURSE_HOME (answer key included)."""
-    return json.loads((lab.scratch / "home" / "exam" / "attempt.json").read_text())["items"]
+def exam_attempt(lab) -> dict:
+    """The attempt in progress, as saved in AIP_COURSE_HOME (questions with their key, attempt id)."""
+    return json.loads((lab.scratch / "home" / "exam" / "attempt.json").read_text())
 
 
-def answer_correctly(view, q: dict) -> None:
-    """Answer the question shown in ``view`` right, with the controls a learner uses."""
-    letter = {c["id"]: chr(ord("A") + n) for n, c in enumerate(q.get("options") or q.get("items") or q["responses"])}
+def answer_correctly(view, q: dict, attempt_id: str) -> None:
+    """Answer the question shown in ``view`` right, with the controls a learner uses (choices
+    are shown in the attempt's order)."""
+    letter = shown_letters(q, attempt_id)
     kind, answer = q["type"], q["answer"]
     if kind == "single":
         view.get_by_role("radio", name=letter[answer], exact=True).check()
@@ -194,11 +236,12 @@ def test_practice_exam_submit_shows_report(page, learner_lab):
 
     # Answer the first questions right (reading the key from the saved attempt), so the
     # report's chart has bars; flag one on the way.
-    items = exam_items(learner_lab)
+    attempt = exam_attempt(learner_lab)
+    items = attempt["items"]
     print("practice exam, formats answered:", [item["question"]["type"] for item in items[:ANSWERED]])
     for k in range(ANSWERED):
         expect(out.get_by_text(f"Question {k + 1} of {len(items)}")).to_be_visible(timeout=UI)
-        answer_correctly(out, items[k]["question"])  # the output shows one question at a time
+        answer_correctly(out, items[k]["question"], attempt["attempt_id"])  # one question at a time
         nav = out.locator(".widget-gridbox button").nth(k)
         expect(nav).to_have_class(re.compile("mod-success"), timeout=UI)  # painted green: answered
         if k == 1:

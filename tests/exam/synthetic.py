@@ -13,12 +13,22 @@ def _where(qid: str) -> dict:
     return {"notes_section": "Some notes section", "taught_in": f"syn#{qid}"}
 
 
+def _tags(task: str) -> dict:
+    return {
+        "skills": [f"{task}.1"],
+        "genai": True,
+        "sources": ["https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-bedrock.html"],
+        "reviewed": "2026-12-07",
+    }
+
+
 def single(qid: str, task: str) -> dict:
     return {
         "id": qid,
         "type": "single",
         "exam_task": task,
         **_where(qid),
+        **_tags(task),
         "stem": f"Stem {qid}",
         "options": _opts(4),
         "answer": "b",
@@ -31,6 +41,7 @@ def multi(qid: str, task: str) -> dict:
         "type": "multi",
         "exam_task": task,
         **_where(qid),
+        **_tags(task),
         "stem": f"Stem {qid}",
         "options": _opts(5),
         "answer": ["a", "c"],
@@ -43,6 +54,7 @@ def ordering(qid: str, task: str) -> dict:
         "type": "ordering",
         "exam_task": task,
         **_where(qid),
+        **_tags(task),
         "stem": f"Stem {qid}",
         "items": _opts(3),
         "answer": ["b", "a", "c"],
@@ -57,6 +69,7 @@ def matching(qid: str, task: str) -> dict:
         "type": "matching",
         "exam_task": task,
         **_where(qid),
+        **_tags(task),
         "stem": f"Stem {qid}",
         "prompts": prompts,
         "responses": responses,
@@ -77,13 +90,17 @@ def case(cid: str, tasks: list[str]) -> dict:
 MAKERS = (single, multi, ordering, matching)
 
 
-def make_bank(name: str, per_domain: dict[int, int], cases: list[list[str]] = ()) -> dict:
+def make_bank(
+    name: str, per_domain: dict[int, int], cases: list[list[str]] = (), tasks: dict[int, list[str]] | None = None
+) -> dict:
     """A valid bank with ``per_domain[d]`` standalone questions of mixed formats per exam
-    domain, plus one case study per entry of ``cases`` (the sub-questions' exam tasks)."""
+    domain (in task d.1, or spread in turn over ``tasks[d]``), plus one case study per entry
+    of ``cases`` (the sub-questions' exam tasks)."""
     questions = []
     for d, n in per_domain.items():
+        cycle = (tasks or {}).get(d) or [f"{d}.1"]
         for k in range(n):
-            questions.append(MAKERS[k % 4](f"{name}-d{d}-{k}", f"{d}.1"))
+            questions.append(MAKERS[k % 4](f"{name}-d{d}-{k}", cycle[k % len(cycle)]))
     for k, tasks in enumerate(cases):
         questions.append(case(f"{name}-case{k}", tasks))
     return {
@@ -97,6 +114,7 @@ def make_bank(name: str, per_domain: dict[int, int], cases: list[list[str]] = ()
                 "type": "single",
                 "exam_task": "1.1",
                 **_where("g1"),
+                **_tags("1.1"),
                 "stem": "Graded",
                 "options": [{"id": o["id"], "text": o["text"]} for o in _opts(4)],
             }
