@@ -62,7 +62,11 @@ aws = sandbox.start()  # fake credentials, moto + the offline Bedrock simulator;
 # from Amazon (Nova, Titan) and other providers (Anthropic, Meta, Mistral AI, Cohere, AI21 Labs,
 # Stability AI, DeepSeek and more) behind one AWS API. There are no servers or GPUs to manage;
 # you pay per token (or per image), and your prompts and outputs are **not** used to train the
-# models or shared with the model providers.
+# models. By default they are not shared with the model providers either, but a few newer models
+# keep data for a while for abuse detection, and some can only be used if you allow sharing with
+# the provider. A per-Region, account-level **data retention mode** controls this: `none` (zero
+# data retention) means nothing is stored or shared, and Bedrock then rejects calls to models
+# that require retention. Check it whenever a privacy rule says "no retention".
 #
 # **The APIs you must know** (`bedrock-runtime` is the data plane, `bedrock` the control plane):
 #
@@ -75,11 +79,23 @@ aws = sandbox.start()  # fake credentials, moto + the offline Bedrock simulator;
 # | `CreateModelInvocationJob` | batch inference over JSONL files in S3 |
 # | `ListFoundationModels`, `GetFoundationModel` | what exists, modalities, inference types |
 #
+# **Converse messages.** The `messages` list holds only `user` and `assistant` turns and must
+# start with a user turn; rules for the whole conversation go in the separate `system` field
+# (a `system` role inside `messages` is rejected with a `ValidationException`).
+#
+# **Switching models without a release.** Keep the model ID out of the code: in AWS AppConfig
+# (read at run time through the AppConfig Lambda extension), a change is validated, rolled out
+# gradually and rolled back automatically when a CloudWatch alarm fires. Environment variables
+# or values baked in at build time turn every switch into a deployment.
+#
 # **Customising.** Prompt engineering and RAG first (cheap, no training). Then fine-tuning
 # (labelled prompt/completion pairs), continued pre-training (unlabelled domain text) or model
 # distillation (a smaller student learns from a larger teacher) for supported models, or import
-# your own weights with Custom Model Import. Customised models usually need Provisioned
-# Throughput to serve them.
+# your own weights with Custom Model Import (supported open architectures such as Llama, served
+# serverless and billed for the active copies of the model). To serve a customised model,
+# buy Provisioned Throughput (reserved capacity for steady, high volume), or, for supported
+# models such as fine-tuned Amazon Nova, create a **custom model deployment for on-demand
+# inference** and pay per token.
 #
 # **Security.** IAM policies on `bedrock:InvokeModel` scoped to model or inference-profile ARNs;
 # KMS keys for customisation jobs, knowledge bases and agents; VPC interface endpoints
@@ -136,12 +152,18 @@ quiz.show("bedrock", "bedrock")
 # | **Batch inference** | per token, about half the on-demand price for supported models | large offline jobs (JSONL in S3, results to S3), no latency need |
 # | **Provisioned Throughput** | per *model unit* per hour, no commitment or a 1- or 6-month term | steady high volume, guaranteed throughput, serving a customised model |
 # | **Cross-Region inference** | same price as the source Region | bursts beyond one Region's quota; higher availability |
+# | **Custom model deployment (on demand)** | per token | a supported customised model (for example a fine-tuned Nova Lite) with irregular traffic |
+#
+# **Service tiers** for on-demand requests (`serviceTier` in the request): *Standard* (the
+# default), *Priority* (faster responses for a premium), *Flex* (a discount for work that can
+# wait) and *Reserved* (capacity reserved in tokens per minute for one or three months).
 #
 # **Cross-Region inference profiles** route each request to a Region inside a geography: pass
-# `us.`/`eu.`/`apac.` + model id (or a `global.` profile) as `modelId`. Data may be processed
-# in any Region of that geography, which matters for data residency. Some newer models can only
-# be called through a profile. *Application inference profiles* you create yourself carry tags,
-# so you can allocate model costs per team or app.
+# `us.`/`eu.`/`apac.` + model id as `modelId`, and the data stays in that geography, which
+# matters for data residency. A `global.` profile can route to any commercial Region worldwide,
+# so it does not satisfy a residency rule. Some newer models can only be called through a
+# profile. *Application inference profiles* you create yourself carry tags, so you can allocate
+# model costs per team or app.
 #
 # **Latency-optimized inference** (`performanceConfig={"latency": "optimized"}`) serves a few
 # models (for example Amazon Nova Pro and Claude 3.5 Haiku) on faster hardware for a higher
@@ -465,6 +487,12 @@ except NotImplementedError:
 # untrusted text inside tags and never let it override the system prompt; add the Guardrails
 # prompt-attack filter for injections and jailbreaks.
 #
+# **Clean the input first.** What you send is what the model reads and what you pay for. Raw
+# e-mails with HTML, signatures, legal footers and quoted reply chains cost tokens and pull the
+# model towards old messages: a small Lambda step that strips markup and quoted history and keeps
+# only the new message (plus useful metadata such as the customer ID) improves quality and cuts
+# cost. `CountTokens` shows the effect before you pay for a call.
+#
 # **Exam tip:** "model returns inconsistent labels" → few-shot examples + low temperature.
 # "Wrong on multi-step arithmetic" → chain-of-thought. "Hallucinated answers in RAG" → ground
 # with retrieved context and instruct to answer only from it (plus contextual grounding).
@@ -580,6 +608,14 @@ quiz.show("bedrock", "flows")
 #
 # **Choosing dimensions.** Smaller embeddings (256) cut vector-store memory and search cost with
 # a small loss of accuracy; normalised vectors make cosine similarity and dot product agree.
+# The request body is Titan's own: `{"inputText": ..., "dimensions": 256|512|1024, "normalize":
+# true}`; other providers' embedding bodies (for example a `texts` list) are rejected.
+#
+# **Choosing a model.** First drop every model that cannot take the inputs the use case sends:
+# input and output modalities (text, image, video, speech) and the context window are listed by
+# `GetFoundationModel` and on each model card. Then compare the remaining candidates on *your*
+# data with a Bedrock evaluation job (section [evaluation](#evaluation)), weighed against
+# latency and price per token; public leaderboards rarely reflect your documents.
 #
 # *Note:* the notes present Titan Text as Amazon's LLM family and say Titan has "built-in
 # guardrails". For new text workloads AWS now points to **Amazon Nova**, which replaces Titan
@@ -889,6 +925,20 @@ for _size, _ov in [(40, 10), (6, 0)]:
 # **Sync.** `StartIngestionJob` reads the source, skips unchanged files and updates changed or
 # deleted ones. Metadata for filtering comes from a sidecar `<file>.metadata.json` with
 # `metadataAttributes`.
+#
+# **Parsing.** The default parser extracts the text of each document. For tables, charts and
+# images inside PDFs, set the data source's parsing strategy to a **foundation model** parser or
+# the **Bedrock Data Automation** parser (if either fails on a file, the default parser is used).
+# Bedrock Data Automation is also a service of its own: it turns documents, images, audio and
+# video into structured output, a generic *standard output* or, through **blueprints** that list
+# the fields you want, a *custom output* (documents, images and audio) with no extraction code.
+#
+# **Validate before you ingest.** A knowledge base indexes whatever lands in the bucket. A Lambda
+# function triggered by each upload can check size, extractable text and the metadata sidecar,
+# move failures to a quarantine prefix and publish a custom CloudWatch metric of rejected files
+# (AWS Glue Data Quality does the same for tabular data). For a quick proof of concept, the
+# console can create the vector store for you, and the console's test window shows cited
+# answers and token usage.
 #
 # **Query.** `Retrieve` returns scored chunks with their S3 location and metadata (build your
 # own prompt); `RetrieveAndGenerate` also calls the model and returns the answer with
@@ -1293,7 +1343,7 @@ checks.expect(len(_results) == 2 and _last[-1]["role"] == "user",
 # | Word filters | your words/phrases, managed profanity list | block |
 # | Sensitive information | PII types (EMAIL, PHONE, ...), your regexes | BLOCK, or ANONYMIZE (mask as `{EMAIL}`) |
 # | Contextual grounding check | answers not supported by the source (grounding) or off the question (relevance) | block below a threshold |
-# | Automated Reasoning checks | claims that break rules formalised from your policy documents | validate, explain |
+# | Automated Reasoning checks | claims that break rules formalised from your policy documents | detect only: findings (valid, invalid...) with the rules involved; your application rewrites or withholds the answer |
 #
 # **How to apply.** Pass `guardrailConfig` (id + version, optional trace) to Converse or the
 # guardrail headers to InvokeModel; attach it to an agent or a knowledge-base query; or call
@@ -1302,6 +1352,13 @@ checks.expect(len(_results) == 2 and _last[-1]["role"] == "user",
 # trusted retrieved context is not judged as user input. Work on the `DRAFT`, publish numbered
 # versions, and point production at a version. Intervention shows as
 # `stopReason: guardrail_intervened` (Converse) or `action: GUARDRAIL_INTERVENED` (ApplyGuardrail).
+#
+# **Streaming.** With `ConverseStream` or `InvokeModelWithResponseStream` a guardrail works in
+# *synchronous* mode by default: it buffers and scans chunks before they reach the user, which
+# adds latency. *Asynchronous* mode (`streamProcessingMode`) sends chunks at once and scans in
+# the background, blocking later chunks once it finds harm; it cannot mask sensitive
+# information. **Detect first:** a policy's action can be `NONE`, which only reports detections
+# in the trace, so you can tune a guardrail on live traffic before it blocks anything.
 #
 # **Exam tip:** "mask PII in responses" → sensitive-information filter with ANONYMIZE.
 # "Reduce hallucinations in RAG answers" → contextual grounding check. "Stop jailbreaks" →
@@ -1499,7 +1556,10 @@ checks.expect_equal((_r4["stage"], len(_converse_calls)), ("input", _n), "anothe
 # **Protect the logs.** Prompts and responses may contain personal data: encrypt the log group
 # with a customer managed KMS key (its key policy must allow the `logs.<region>.amazonaws.com`
 # service principal), use SSE-KMS on the bucket, set retention, restrict read access. Mask PII
-# with Guardrails before it is logged, or leave bodies out.
+# with Guardrails before it is logged, or leave bodies out. When some people must read the logs
+# without the personal data and others (compliance) must see everything, add a CloudWatch Logs
+# **data protection policy** to the log group: it masks the chosen data types for every reader,
+# and only principals allowed `logs:Unmask` see the original values.
 #
 # | Question | Where to look |
 # |---|---|
@@ -1647,12 +1707,21 @@ checks.expect_equal((_cfg["cloudWatchConfig"]["logGroupName"], _cfg["cloudWatchC
 # language modelling, toxicity classifiers, and **human evaluation** (helpfulness, style,
 # brand voice) for what metrics miss.
 #
-# **Amazon Bedrock Evaluations** runs model evaluation jobs: *automatic* (built-in or your
-# prompt datasets; accuracy, robustness, toxicity), *human* (your own team or an AWS-managed
-# workforce), and **LLM-as-a-judge** (a judge model scores correctness, completeness,
-# faithfulness, harmfulness...). **RAG evaluation** scores a knowledge base's retrieval (context
-# relevance, coverage) and its generated answers. SageMaker Clarify's FMEval library offers the
-# same kinds of metrics (see the [sagemaker notebook](../sagemaker/sagemaker.ipynb#clarify)).
+# **Amazon Bedrock Evaluations** runs model evaluation jobs: *automatic* (built-in datasets or
+# your own JSONL prompt dataset in S3, up to 1,000 prompts per automatic job; accuracy,
+# robustness, toxicity), *human* (a work team you bring, such as your own employees), and
+# **LLM-as-a-judge** (a judge model scores correctness, completeness, faithfulness,
+# harmfulness... and explains each score). **RAG evaluation** scores a knowledge base's
+# retrieval (context relevance, coverage) and its generated answers. SageMaker Clarify's FMEval
+# library offers the same kinds of metrics (see the
+# [sagemaker notebook](../sagemaker/sagemaker.ipynb#clarify)).
+#
+# **A proof of concept is an evaluation.** To decide whether a generative AI idea is worth
+# building, agree measurable success criteria first (quality score, latency, monthly cost),
+# build a test set from real past cases, run the candidate models on it and score them (an
+# LLM-as-a-judge job scales this), project the monthly cost from the measured token usage, and
+# only then recommend go or no-go. Use on-demand inference for the test; capacity commitments
+# and fine-tuning come later, if at all.
 #
 # **Exam tip:** "summary quality against references" → ROUGE. "Machine translation quality" →
 # BLEU. "Meaning matters, wording may differ" → BERTScore or LLM-as-a-judge. "Compare two models
@@ -1842,7 +1911,8 @@ quiz.graded("bedrock")
 #
 # **Calling models.** Converse for portable chat code, InvokeModel for embeddings and
 # provider-specific bodies, ApplyGuardrail for model-independent checks. On demand by default;
-# batch for big offline jobs; Provisioned Throughput for steady high volume or custom models,
+# batch for big offline jobs; Provisioned Throughput for steady high volume (custom models with
+# irregular traffic can use an on-demand custom model deployment where supported),
 # chosen by break-even (Exercise 2); cross-Region profiles and backoff with jitter against
 # throttling (Exercise 1); prompt caching for repeated prefixes; latency-optimized inference for
 # a few models.

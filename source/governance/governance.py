@@ -79,8 +79,10 @@ import pandas as pd
 #
 # **Amazon Bedrock publishes runtime metrics** in the `AWS/Bedrock` namespace, per `ModelId`:
 # `Invocations`, `InvocationLatency` (ms), `InvocationClientErrors`, `InvocationServerErrors`,
-# `InvocationThrottles`, `InputTokenCount`, `OutputTokenCount`. Agents and guardrails have their
-# own metrics. SageMaker endpoints publish `Invocations`, `ModelLatency` (microseconds),
+# `InvocationThrottles`, `InputTokenCount`, `OutputTokenCount`. Throttled requests are counted
+# only in `InvocationThrottles`, not in `Invocations` or the error metrics, and there is no cost
+# metric: cost follows from token counts. Agents, guardrails and knowledge bases have their own
+# metrics. SageMaker endpoints publish `Invocations`, `ModelLatency` (microseconds),
 # `OverheadLatency`, `Invocation4XXErrors`/`5XXErrors` per endpoint and variant.
 # Per-tenant or per-feature figures (cost per customer, answer quality) are *your* custom metrics.
 #
@@ -100,6 +102,15 @@ import pandas as pd
 # | page only if latency **and** error rate are high | composite alarm |
 # | token use per tenant from application logs | EMF log lines or a metric filter |
 # | baseline that follows daily traffic | anomaly-detection alarm |
+#
+# **GenAI angle.** Token metrics arrive within minutes, billing data only hours later: an
+# **anomaly-detection alarm** on `InputTokenCount` or `OutputTokenCount` catches an agent stuck
+# in a tool-calling loop long before the bill does, and its band follows the daily rhythm that a
+# fixed threshold would trip over. For agents, **CloudWatch generative AI observability** shows
+# curated views of model invocations and of agents on AgentCore (agents, sessions, traces with
+# each model and tool call, tokens and latency); AgentCore Observability emits the telemetry in
+# OpenTelemetry format, and agents elsewhere can send theirs with the AWS Distro for
+# OpenTelemetry.
 #
 # **Exam tip:** "who called the model?" → CloudTrail. "How slow / how many tokens?" →
 # CloudWatch `AWS/Bedrock` metrics. "What exactly was the prompt?" → Bedrock model invocation
@@ -458,7 +469,11 @@ checks.expect_equal((_b.get("AlarmActions"), _b.get("OKActions")), ([_topic2], [
 # **GenAI angle.** Bedrock **model invocation logging** (off by default, one setting per Region)
 # writes a JSON record per call (model ID, operation, identity, token counts and, if enabled,
 # the full prompt and response) to a log group and/or S3. Protect that group like the data it
-# holds: KMS key, retention matched to policy, data protection masking.
+# holds: KMS key, retention matched to policy, data protection masking. Two more GenAI uses:
+# a metric filter that counts responses containing the prompt's fallback phrase ("I could not
+# find this...") turns a prompt regression into an alarm right after a release; and a **knowledge
+# base** can deliver its own logs to CloudWatch Logs, with the status of every document processed
+# by an ingestion job and the reason for each failure, which the job statistics alone do not show.
 #
 # *Note:* the notes list "SageMaker endpoint invocation logs (request/response payloads)" as a
 # CloudWatch Logs source. Endpoint **data capture** writes payloads to **S3**; the endpoint's
@@ -609,6 +624,9 @@ quiz.show("governance", "synthetics")
 #   `resources.ARN`, `readOnly`... to log only what you need.
 # - **Log file integrity validation** writes hourly signed digest files (SHA-256) so you can
 #   prove log files were not changed or deleted. Organization trails cover every account.
+# - Management events also reach **Amazon EventBridge**: a rule on, say, `UpdateGuardrail` or
+#   `DeleteGuardrail` can notify the security team through SNS within minutes, with the caller's
+#   identity. To *prevent* a change (such as turning off invocation logging), use an SCP instead.
 #
 # **GenAI angle.** Bedrock runtime calls such as `InvokeModel` and `Converse` are recorded as
 # management events (who called which model, not the prompt). Calls on Bedrock *resources* such
@@ -811,7 +829,10 @@ quiz.show("governance", "grafana")
 #
 # - **Target tracking** keeps a metric near a target, typically the predefined
 #   `SageMakerVariantInvocationsPerInstance` (invocations per instance per minute; find the
-#   value with a load test), or a custom one such as GPU utilisation.
+#   value with a load test), or a custom one such as GPU utilisation. For LLMs, whose requests
+#   last from seconds to minutes, the high-resolution **`ConcurrentRequestsPerModel`** (or
+#   `ConcurrentRequestsPerCopy` for inference components) tracks load better and lets the policy
+#   react faster than a per-minute invocation count.
 # - **Step scaling** reacts to alarm breaches by size; **scheduled scaling** changes min/max on a
 #   timetable (business hours); endpoints can also **scale to zero** with inference components.
 # - **Cooldowns** (default 300 s for SageMaker) stop a new activity from starting before the last
@@ -1174,7 +1195,9 @@ checks.expect_equal(str(_got["anomaly"].dtype), "bool", "the anomaly column shou
 # (through Service Catalog, or as code with AFT).
 #
 # **GenAI angle.** An SCP denies `bedrock:InvokeModel` except on approved model ARNs, or denies
-# use outside approved Regions; another denies
+# use outside approved Regions (when teams call models through cross-Region inference profiles,
+# the exception must list the profile ARNs and the foundation-model ARNs in every Region the
+# profiles route to, or approved calls are denied too); another denies
 # `bedrock:DeleteModelInvocationLoggingConfiguration` so no team can turn off prompt logging.
 # Each GenAI team gets its own account from Account Factory, with logging already on.
 #

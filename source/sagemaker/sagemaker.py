@@ -110,6 +110,22 @@ quiz.show("sagemaker", "sagemaker-ai")
 # *Note:* the notes give asynchronous inference a 15-minute limit. 15 minutes is only the default
 # request timeout; `InvocationTimeoutSeconds` can raise it to 3,600 s (one hour).
 #
+# **LLM payloads.** `InvokeEndpoint` hands the body to the model's container unchanged, so the
+# request must use the JSON schema and `ContentType` that container documents (for many JumpStart
+# text-generation models: `application/json` with the prompt in `inputs` and settings such as
+# `max_new_tokens` in `parameters`). Another model family's field names, or plain text, are
+# rejected by the container with a 4xx error.
+#
+# **Many fine-tunes of one model.** LoRA adapters are small. Host the base model once as an
+# inference component and add each adapter as an **adapter inference component**: the adapters
+# share the base model's accelerators, and each can be invoked on its own, instead of one GPU
+# endpoint per fine-tune.
+#
+# **Bedrock or SageMaker?** Unknown, spiky traffic on a Bedrock model → Bedrock on demand; a
+# steady high load on a Bedrock custom model with reserved throughput → Provisioned Throughput;
+# large offline jobs → Bedrock batch inference; open-weight models, adapters, instance choice or
+# VPC hosting → SageMaker AI endpoints (see the [bedrock notebook](../bedrock/bedrock.ipynb#inference-options)).
+#
 # **Exam tip:** "spiky, idle at night, CPU is enough" → serverless. "Documents of hundreds of MB,
 # minutes per request" → asynchronous. "Score last month's tickets overnight" → batch transform.
 # "GPU LLM with steady traffic" → real-time (with inference components to share the GPUs).
@@ -165,7 +181,15 @@ quiz.show("sagemaker", "unified-studio")
 # features used by a recommendation prompt) or cleaning a labelled dataset before fine-tuning a
 # classifier.
 #
+# **Checking data before an FM sees it.** Bad input makes bad answers. For tables that feed
+# prompts or embeddings, **AWS Glue Data Quality** evaluates rules written in DQDL (completeness,
+# value ranges, uniqueness...) inside the Glue job and can fail the load when they break. For
+# single documents, a Lambda function can check them before the model call: `CountTokens` for the
+# context window, Amazon Comprehend for the dominant language, a JSON schema for structure; it
+# publishes a custom CloudWatch metric of rejected items, by reason, for dashboards and alarms.
+#
 # **Exam tip:** "visual, 300+ transforms, export to Pipelines/Feature Store" → Data Wrangler.
+# "Stop a nightly load when rows break rules" → Glue Data Quality in the job.
 
 # %%
 quiz.show("sagemaker", "data-wrangler")
@@ -647,7 +671,9 @@ quiz.show("sagemaker", "jumpstart")
 # `Rejected`. Changing the status emits an EventBridge event, which is how CI/CD (CodePipeline, a
 # Lambda function, a pipeline) deploys only approved versions, typically to staging first and then,
 # after another approval, to production accounts (groups can be shared across accounts with a
-# resource policy). **Model cards** document intended use and risk for governance.
+# resource policy). **Model cards** document intended use, limitations, risk rating, training
+# details and evaluation results for governance; they are created in the console or through the
+# API, linked to a model package version, and can be exported as PDF for auditors.
 #
 # **SageMaker Pipelines.** Serverless workflow orchestration of ML steps, defined with the
 # SageMaker Python SDK as a DAG: Processing → Training → evaluation Processing → **Condition step**
@@ -985,6 +1011,10 @@ quiz.show("sagemaker", "neo")
 # | Block PII in live prompts and answers | Bedrock Guardrails sensitive-information filters |
 # | Route support emails to 12 queues by your own categories | Comprehend custom classification |
 #
+# **GenAI angle.** When a model garbles identifiers it reads in free text (order or shipment
+# IDs), extract them first with a custom entity recognizer trained on annotated examples and pass
+# them to the prompt as structured fields; deterministic extraction beats asking the model.
+#
 # **Exam tip:** sentiment, entities, language, topics or PII in *text* → Comprehend.
 
 # %%
@@ -1314,7 +1344,8 @@ quiz.show("sagemaker", "forecast-personalize")
 # Edition as well.
 #
 # **Exam tip:** "RAG over SharePoint and Confluence respecting document permissions, minimal
-# effort" → Kendra (or Q Business for a finished assistant).
+# effort" → Kendra (or a finished assistant: Q Business for existing customers, Amazon Quick for new
+# ones).
 
 # %%
 quiz.show("sagemaker", "kendra")
@@ -1358,17 +1389,22 @@ quiz.show("sagemaker", "lex")
 # topic blocking, allowing or not general LLM knowledge, response personalisation. **Plugins**
 # (built-in for Jira, ServiceNow, Salesforce... or custom from an OpenAPI schema) take actions.
 #
-# *Note:* AWS has announced that Amazon Q Business closes to new customers (from 31 July 2026,
-# per its documentation) and points to **Amazon Quick** for similar capabilities. The exam guide
-# still covers it.
+# *Note:* Amazon Q Business is no longer open to new customers (since 31 July 2026, per its
+# documentation); existing customers keep using it. AWS points new customers to **Amazon Quick**,
+# which offers chat agents and *spaces* over **knowledge bases** (Amazon S3, SharePoint,
+# Confluence, Google Drive, OneDrive, web crawler...) with document-level access control,
+# **action integrations** (Jira, Salesforce, ServiceNow, Slack, MCP, OpenAPI...), flows for
+# repeated tasks, and sign-in through IAM Identity Center. The exam guide still covers Q Business.
 #
 # | Need | Choice |
 # |---|---|
-# | Ready-made employee assistant over company data, minimal code | Q Business |
+# | Ready-made employee assistant over company data, minimal code, new customer | Amazon Quick |
+# | The same, for an existing Q Business customer | Q Business |
 # | Custom RAG app inside your own product UI | Bedrock Knowledge Bases + FM |
-# | Developer help in the IDE | Q Developer |
+# | Developer help in the IDE | Kiro (see Q Developer below) |
 #
-# **Exam tip:** "employees, many SaaS sources, respect permissions, no ML team" → Q Business.
+# **Exam tip:** "employees, many SaaS sources, respect permissions, no ML team" → Q Business for
+# its existing customers, Amazon Quick for new ones.
 
 # %%
 quiz.show("sagemaker", "q-business")
@@ -1413,9 +1449,15 @@ quiz.show("sagemaker", "q-apps")
 # Center) with higher limits, administration, and your own code **customisations** so suggestions
 # follow internal libraries. Pro content is not used to train the service.
 #
+# *Note:* AWS ends support for the **Amazon Q Developer IDE plugins** on 30 April 2027 and points
+# IDE users to **Kiro**, its agentic IDE and CLI (spec-driven development, steering files, hooks,
+# MCP servers, enterprise subscriptions); the Q Developer CLI has already become the Kiro CLI.
+# Amazon Q Developer in the AWS console and in chat applications (Slack, Teams) continues. For a
+# new IDE assistant chosen today, pick Kiro.
+#
 # | Need | Tool |
 # |---|---|
-# | Developers write and modernise code faster | Q Developer |
+# | Developers write and modernise code faster (new choice) | Kiro |
 # | Employees query company knowledge | Q Business |
 # | Your application answers customers | Bedrock |
 #

@@ -69,7 +69,7 @@ aws = sandbox.start()  # fake credentials, moto, network blocked; safe to re-run
 #
 # | Need | Use |
 # |---|---|
-# | A Lambda function calls `bedrock:InvokeModel` on two models | execution role with the two model ARNs |
+# | A Lambda function calls two models through cross-Region inference profiles | execution role allowing `bedrock:InvokeModel` on the two profile ARNs **and** on each model's ARN in every Region the profiles route to |
 # | Another account reads your training bucket | bucket policy **and** an identity policy in that account |
 # | Developers may create roles, but never more powerful than X | permissions boundary |
 # | No account in the organisation may disable Bedrock invocation logging | SCP with a `Deny` |
@@ -80,6 +80,23 @@ aws = sandbox.start()  # fake credentials, moto, network blocked; safe to re-run
 # use, CloudWatch Logs. Scope Bedrock permissions to model ARNs
 # (`arn:aws:bedrock:us-east-1::foundation-model/<model-id>`, no account ID) or inference
 # profiles; add `aws:SourceAccount`/`aws:SourceArn` to service trust policies (confused deputy).
+#
+# **Bedrock-specific controls.**
+#
+# - *Inference profiles*: a call through a profile is authorised on the profile's ARN and on the
+#   foundation model in each destination Region, so a policy naming only one of them is denied.
+# - *Enforcing a guardrail*: the condition key `bedrock:GuardrailIdentifier` lets an explicit
+#   `Deny` reject every `InvokeModel`/`Converse` request that does not carry the approved
+#   guardrail (ARN and version), whatever the calling code does.
+# - *Agent action groups*: the Lambda function behind an action group has a resource-based policy
+#   that lets `bedrock.amazonaws.com` invoke it; add `AWS:SourceArn` (the agent's ARN) and
+#   `AWS:SourceAccount` so that only your agent can.
+# - *Bedrock API keys*: short-term keys (at most 12 hours, the permissions of the principal that
+#   generated them) or, better, the workload role's own temporary credentials in production;
+#   long-term keys belong to an IAM user and AWS recommends them only for exploration.
+# - *Private network path*: an interface VPC endpoint (PrivateLink) for `bedrock-runtime` keeps
+#   calls off the internet, and its **endpoint policy** can allow only approved models and
+#   profiles through that endpoint. Gateway endpoints exist only for S3 and DynamoDB.
 #
 # *Note:* the notes name managed policies `SageMakerFullAccess`, `BedrockUserPolicy` and
 # `S3ReadOnlyForMLData`. The real AWS managed ones are `AmazonSageMakerFullAccess`,
@@ -374,8 +391,10 @@ quiz.show("security", "access-analyzer")
 #
 # **GenAI angle.** A chat front end signs users in with a user pool; an API Gateway Cognito
 # authorizer validates the token before a Lambda function calls Bedrock. Groups such as
-# `premium` choose model, quota or features; a tenant claim drives a metadata filter so each
-# tenant's RAG queries only see its own documents. An identity pool *can* let a browser call
+# `premium` choose model, quota or features; a tenant claim (added at sign-in by a pre token
+# generation trigger) drives a metadata filter so each tenant's RAG queries only see its own
+# documents. Build that filter from the validated token, never from a field the client sends in
+# the request body, which any user can change. An identity pool *can* let a browser call
 # Bedrock directly, but routing through your backend keeps guardrails, logging and throttling in
 # one place.
 #
@@ -597,7 +616,12 @@ quiz.show("security", "directory-service")
 #
 # **GenAI angle.** Pass a customer managed key to SageMaker (`VolumeKmsKeyId`, output `KmsKeyId`),
 # Bedrock customization jobs, custom models, Knowledge Bases and agents, and OpenSearch
-# Serverless encryption policies. Put the tenant ID in the encryption context.
+# Serverless encryption policies. Put the tenant ID in the encryption context. A Bedrock model
+# customization job takes a *custom model KMS key* (the resulting model is encrypted with it) and
+# a *VPC configuration* (its subnets and security groups, so the job reaches S3 through your VPC).
+# A knowledge base or agent whose data is under a customer managed key needs `kms:Decrypt` for
+# its service role, in the key policy or the role's IAM policy; otherwise ingestion fails with
+# `AccessDenied` from KMS.
 #
 # *Note:* the notes call `aws/bedrock` an AWS *owned* key. An `aws/<service>` alias always marks an
 # AWS *managed* key; AWS owned keys never appear in your account (Bedrock uses one by default).
@@ -774,6 +798,7 @@ quiz.show("security", "encryption-sdk")
 # | Macie | objects at rest in S3 | before training or ingestion, audits |
 # | Comprehend `DetectPiiEntities` | text you send it | inside a processing pipeline, to redact |
 # | Bedrock Guardrails sensitive-information filters | prompts and model responses | at inference time |
+# | CloudWatch Logs data protection policy | log events, such as model invocation logs | when logs are stored and read |
 #
 # **GenAI angle.** Scan fine-tuning datasets and Knowledge Base source buckets before use, and
 # the bucket that receives Bedrock model-invocation logs. A typical pipeline: objects land →
@@ -821,6 +846,11 @@ quiz.show("security", "macie")
 # credentials of the vector store. Bedrock Knowledge Bases that use Aurora PostgreSQL
 # (pgvector), Pinecone, Redis Enterprise Cloud or MongoDB Atlas take a *Secrets Manager secret
 # ARN* for those credentials.
+#
+# **Credentials of agents.** An agent on AgentCore Runtime that calls third-party APIs uses
+# **AgentCore Identity**: credential providers for OAuth 2.0 (including per-user consent, so the
+# agent acts on behalf of the signed-in user) and API keys, with tokens kept in a managed vault
+# and fetched at run time, never pasted into code, environment variables or prompts.
 #
 # *Note:* the notes suggest rotating "SageMaker endpoint authentication tokens" and storing
 # model-artifact encryption keys here. SageMaker endpoints are called with SigV4-signed IAM
@@ -1025,7 +1055,8 @@ quiz.show("security", "waf")
 # **Security.** Since January 2023 every new object is encrypted at rest by default with
 # **SSE-S3**. Stronger options: **SSE-KMS** (key policy and CloudTrail audit; an **S3 Bucket
 # Key** cuts KMS requests and cost), **DSSE-KMS** (two layers), SSE-C (your key, sent with each
-# request) and client-side encryption. Since April 2023 new buckets have **Block Public Access**
+# request; since April 2026 new general purpose buckets block SSE-C uploads unless you enable it)
+# and client-side encryption. Since April 2023 new buckets have **Block Public Access**
 # on and ACLs disabled. Bucket policies can require TLS (`aws:SecureTransport`) or a VPC endpoint
 # (`aws:SourceVpce`). **Object Lock** (write once, read
 # many) needs versioning: *Governance* mode lets principals with `s3:BypassGovernanceRetention`
@@ -1550,7 +1581,10 @@ quiz.show("security", "file-cache")
 #
 # **GenAI angle.** Suppliers drop contracts by SFTP into `s3://rag-inbox/<partner>/`; a managed
 # workflow tags them and calls a Lambda step that starts a Macie scan; clean files move to the
-# prefix the Bedrock Knowledge Base syncs from.
+# prefix the Bedrock Knowledge Base syncs from. To make new files searchable within minutes,
+# trigger ingestion from the arrival itself (an S3 event notification or EventBridge rule invokes
+# a Lambda function that starts an ingestion job): a sync only processes new or changed files,
+# and nothing runs when nothing arrives, unlike a fixed hourly or nightly schedule.
 #
 # *Note:* the notes describe it as "SFTP to S3". It also serves FTPS, FTP and AS2, and can use EFS
 # as storage.
