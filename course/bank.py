@@ -23,7 +23,7 @@ FORMATS = ("single", "multi", "ordering", "matching", "case_study")
 # bank and key has them, and the schema then requires them everywhere.
 TAG_FIELDS = ("skills", "genai", "sources", "reviewed")
 KEY_TAG_FIELDS = ("sources", "reviewed")
-TAGS_REQUIRED = False
+TAGS_REQUIRED = True
 _QUESTION_DEFS = ("single", "multi", "ordering", "matching", "graded_question")
 
 
@@ -34,8 +34,10 @@ class BankError(ValueError):
 def _read_yaml(text: str, origin: str) -> Any:
     import yaml
 
+    from course import yamlio
+
     try:
-        return yaml.safe_load(text)
+        return yamlio.load(text)
     except yaml.YAMLError as exc:
         raise BankError(f"{origin} is not valid YAML: {exc}") from exc
 
@@ -71,6 +73,14 @@ def available() -> list[str]:
     return sorted(
         p.name.removesuffix(".yaml") for p in resources.files("course.banks").iterdir() if p.name.endswith(".yaml")
     )
+
+
+def mentions(domain: str, text: str) -> bool:
+    """Whether ``domain``'s bank file contains ``text`` (without parsing it); True if unreadable."""
+    try:
+        return text in resources.files("course.banks").joinpath(f"{domain}.yaml").read_text("utf-8")
+    except OSError:
+        return True  # let load() report the problem
 
 
 @cache

@@ -147,9 +147,11 @@ def load() -> Blueprint:
     """The validated blueprint (cached: it does not change while a kernel runs)."""
     import yaml
 
+    from course import yamlio
+
     path = resources.files("course.data").joinpath("blueprint.yaml")
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
+        data = yamlio.load(path.read_text("utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise BlueprintError(f"course/data/blueprint.yaml cannot be read: {exc}") from exc
     found = problems(data)

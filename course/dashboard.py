@@ -67,10 +67,11 @@ def exercise_status(notebook: Path) -> tuple[dict[str, str], str | None]:
 # ---------------------------------------------------------------------------------------
 @cache
 def _all_domains() -> dict[str, str]:
-    import yaml
+
+    from course import yamlio
 
     try:
-        data = yaml.safe_load(resources.files("course.data").joinpath("notes_index.yaml").read_text("utf-8"))
+        data = yamlio.load(resources.files("course.data").joinpath("notes_index.yaml").read_text("utf-8"))
         return dict(data.get("all_domains") or {})
     except (OSError, ValueError, AttributeError):
         return {}

@@ -12,8 +12,11 @@ def _question(qid: str) -> dict:
     from course import bank
 
     for name in bank.available():
-        data = bank.load(name)
-        for q in data.get("graded", []):
+        # Parse and validate only the banks whose text names the question (a graded kernel
+        # otherwise pays for every bank of the course at its first quiz cell).
+        if not bank.mentions(name, qid):
+            continue
+        for q in bank.load(name).get("graded", []):
             if q["id"] == qid:
                 return q
     raise bank.BankError(f"No bank has a graded question {qid!r} (looked in: {', '.join(bank.available())}).")

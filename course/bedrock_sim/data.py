@@ -74,10 +74,35 @@ MODELS_SCHEMA: dict[str, Any] = {
                     "maxInputTokens": {"type": "integer", "minimum": 1},
                     "maxOutputTokens": {"type": "integer", "minimum": 1},
                     "contextWindow": {"type": "integer", "minimum": 1},
+                    # Operations (operations notebook): when and where each fact was checked,
+                    # which cross-Region profiles exist, caching, tiers, latency-optimised Regions.
+                    "checked": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+                    "sources": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": "^https://"}},
+                    "crossRegionProfiles": {"type": "array", "items": {"enum": ["us", "eu", "apac", "global"]}},
+                    "promptCaching": {
+                        "type": "object",
+                        "required": ["minTokens", "maxCheckpoints", "ttls", "fields"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "minTokens": {"type": "integer", "minimum": 1},
+                            "maxCheckpoints": {"type": "integer", "minimum": 1},
+                            "ttls": {"type": "array", "minItems": 1, "items": {"enum": ["5m", "1h"]}},
+                            "fields": {"type": "array", "items": {"enum": ["system", "messages", "tools"]}},
+                        },
+                    },
+                    "serviceTiers": {"type": "array", "items": {"enum": ["priority", "flex"]}},
+                    "latencyOptimizedRegions": {"type": "array", "items": {"type": "string"}},
+                    "batchInference": {"type": "boolean"},
+                    "customModelOnDemand": {"type": "boolean"},
                     "converse": {
                         "type": "object",
                         "required": ["system", "tools"],
-                        "properties": {"system": {"type": "boolean"}, "tools": {"type": "boolean"}},
+                        "properties": {
+                            "system": {"type": "boolean"},
+                            "tools": {"type": "boolean"},
+                            # Converse outputConfig JSON schema and strict tool use (structured.py)
+                            "structuredOutput": {"type": "boolean"},
+                        },
                     },
                     "pricing": {
                         "type": "object",
@@ -157,9 +182,11 @@ def load(name: str, schema: dict[str, Any]) -> Any:
     import fastjsonschema  # compiled validation; jsonschema costs seconds to import in a kernel
     import yaml
 
+    from course import yamlio
+
     path = DATA_DIR / name
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = yamlio.load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise DataFileError(f"cannot read {path}: {exc}") from exc
     try:

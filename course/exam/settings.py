@@ -41,10 +41,11 @@ class Settings:
 
 def load() -> Settings:
     """The settings in ``course/data/exam.yaml``; missing keys keep their defaults."""
-    import yaml
+
+    from course import yamlio
 
     path = resources.files("course.data").joinpath("exam.yaml")
-    data = yaml.safe_load(path.read_text("utf-8")) if path.is_file() else None
+    data = yamlio.load(path.read_text("utf-8")) if path.is_file() else None
     if not isinstance(data, dict):
         return Settings()
     values: dict = {}
