@@ -122,6 +122,10 @@ def graded_multi(**extra):
         "taught_in": "mini#macie",
         "stem": "Which TWO? Choose TWO.",
         "options": options,
+        "skills": ["3.2.2"],
+        "genai": False,
+        "sources": ["https://docs.aws.amazon.com/macie/"],
+        "reviewed": "2026-12-07",
     }
     data = copy.deepcopy(MINI)
     data["graded"].append({**q, **extra})
@@ -134,9 +138,10 @@ def test_graded_multi_says_how_many_to_pick():
     data = graded_multi(choose=2)
     assert bank.validate(data) == []
     why = {k: "an explanation long enough" for k in "abcde"}
-    key = {"m-g1": {"answer": "b", "why": {k: "an explanation long enough" for k in "abcd"}}}
-    assert bank.validate_key(data, {**key, "m-g2": {"answer": ["a", "b"], "why": why}}) == []
-    problems = bank.validate_key(data, {**key, "m-g2": {"answer": ["a", "b", "c"], "why": why}})
+    tags = {"sources": ["https://docs.aws.amazon.com/macie/"], "reviewed": "2026-12-07"}
+    key = {"m-g1": {"answer": "b", "why": {k: "an explanation long enough" for k in "abcd"}, **tags}}
+    assert bank.validate_key(data, {**key, "m-g2": {"answer": ["a", "b"], "why": why, **tags}}) == []
+    problems = bank.validate_key(data, {**key, "m-g2": {"answer": ["a", "b", "c"], "why": why, **tags}})
     assert any("says choose 2" in p for p in problems)
 
 
@@ -144,12 +149,7 @@ def test_graded_multi_says_how_many_to_pick():
 # Banks whose questions (and graded key entries) do not all carry skills, genai, sources and
 # reviewed yet. Remove a bank as soon as it is converted (the test below says when); when the
 # list is empty, set course.bank.TAGS_REQUIRED = True so that the schema requires the fields.
-PENDING_BANKS = {
-    "analytics",
-    "databases",
-    "devtools",
-    "integration",
-}
+PENDING_BANKS: set[str] = set()
 
 
 def untagged(domain: str) -> list[str]:

@@ -112,13 +112,18 @@ def test_blueprint_doc_is_current():
 def test_prune_pending_drops_only_covered_skills(tmp_path):
     """Does --prune-pending delete exactly the covered skills' lines, leaving a valid file?"""
     copy_ = tmp_path / "blueprint.yaml"
-    copy_.write_text((ROOT / "course" / "data" / "blueprint.yaml").read_text())
+    text = (ROOT / "course" / "data" / "blueprint.yaml").read_text()
+    if not BP.pending:  # nothing is pending any more: prune synthetic entries instead
+        synthetic = "\n".join(f'  "{s}": {{issue: 19, reason: "synthetic entry"}}' for s in ("1.1.1", "1.1.2"))
+        text = text.replace("pending: {}", "pending:\n" + synthetic)
+    copy_.write_text(text)
+    pending = yaml.safe_load(text)["pending"]
     al = report.collect()
-    first = sorted(BP.pending)[0]
+    first = sorted(pending)[0]
     al.pending_but_covered = lambda: [first]
     assert report.prune_pending(al, copy_) == [first]
     data = yaml.safe_load(copy_.read_text())
-    assert set(data["pending"]) == set(BP.pending) - {first}
+    assert set(data["pending"]) == set(pending) - {first}
     assert bp_mod.problems(data) == []
     comments = [line for line in copy_.read_text().splitlines() if line.lstrip().startswith("#")]
     original = (ROOT / "course" / "data" / "blueprint.yaml").read_text().splitlines()

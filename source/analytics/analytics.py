@@ -94,8 +94,9 @@ print("Simulated services ready:", aws)
 #   schemas), Python shell and Ray jobs, and **streaming ETL** that reads Kinesis Data Streams or
 #   Kafka in micro-batches. **Job bookmarks** make a rerun process only new data; **triggers** and
 #   **workflows** chain crawlers and jobs (EventBridge can start a workflow). **Glue Data Quality**
-#   evaluates rules written in DQDL; **FindMatches** is an ML transform that links or deduplicates
-#   records with no common key.
+#   evaluates rules written in DQDL inside a job: it can stop the job when rules fail, or only
+#   publish its results as CloudWatch metrics so that an alarm warns without stopping the load;
+#   **FindMatches** is an ML transform that links or deduplicates records with no common key.
 #
 # Develop jobs in **Glue Studio** (visual) or **interactive sessions** (Jupyter, serverless,
 # billed per second with a one-minute minimum).
@@ -277,7 +278,9 @@ checks.expect_equal(_r3, sorted(_days), "with no new dates the function should j
 #
 # **GenAI angle.** Analyse Bedrock model-invocation logs (token usage per model and team), RAG
 # feedback logs, evaluation outputs, or profile a fine-tuning dataset before training, all
-# without loading a database. An agent can even use Athena as a tool for text-to-SQL.
+# without loading a database. An agent can even use Athena as a tool for text-to-SQL. Bedrock
+# **model invocation logging** with an S3 destination writes each call's model ID, input, output
+# and token counts as JSON objects, ready to catalogue and query here.
 #
 # **Exam tip:** "ad hoc SQL on S3, no infrastructure" → Athena. "Reduce Athena cost" →
 # partitions + Parquet + compression, and a workgroup byte limit. "Stop users from writing
@@ -517,6 +520,9 @@ quiz.show("analytics", "databrew")
 # **GenAI angle.** A data-science role may read the support-ticket table for fine-tuning but
 # not the `customer_email` column; a tenant's analysts see only their rows of a shared
 # prompt-log table; a central data lake account shares curated training sets with an ML account.
+# When an agent writes SQL for Athena (text-to-SQL), grant the tool's role only the columns it may
+# see: Lake Formation enforces that whatever the model writes, while a prompt instruction is no
+# access control.
 #
 # **Exam tip:** "column-level / row-level / cell-level access in the data lake", "tag-based
 # access for many tables", "share catalogue tables across accounts" → Lake Formation (not bucket
@@ -934,7 +940,8 @@ checks.expect_equal(checks.call(send_prompt_logs, _fh, _n2, []), 0, "an empty li
 # | Micro-batch ETL into the data lake with Spark | Glue streaming ETL |
 #
 # **GenAI angle.** Compute per-tenant token usage in sliding windows and alert on spikes; enrich
-# events and call a model asynchronously (Flink async I/O) to classify or embed them in flight;
+# events and call a model or a guardrail's `ApplyGuardrail` API asynchronously (Flink async I/O)
+# to classify, screen or embed them in flight, keeping per-user counts in Flink's own state;
 # keep a real-time feature or vector index fresh from a change stream.
 #
 # *Note:* the notes describe "Kinesis Data Analytics: SQL or Java". The service was renamed
@@ -1000,7 +1007,9 @@ quiz.show("analytics", "msk")
 # e.g. 1024 for Titan Text Embeddings V2) and approximate nearest-neighbour search with **HNSW**
 # or **IVF** (engines Faiss or Lucene), space types `l2`, `cosinesimil`, `innerproduct`. Tune
 # `m`/`ef_construction` (index quality) and `ef_search` (recall vs latency); **filtered k-NN**
-# applies metadata filters during the search; vector **quantization** saves memory; **hybrid
+# applies metadata filters during the search, so a restrictive filter (one tenant) still returns
+# *k* results, unlike post-filtering the top *k*; vector **quantization** (byte, FP16, binary)
+# shrinks the in-memory graphs at a small cost in recall; **hybrid
 # search** (neural search plugin, search pipelines) mixes BM25 keyword scores with vector scores.
 # Size shards at roughly 10–50 GB.
 #
@@ -1034,10 +1043,15 @@ quiz.show("analytics", "opensearch")
 #
 # **Three kinds of policy**, all matched to collections by name patterns:
 #
-# 1. **Encryption policy** (required *before* the collection can be created): an AWS owned key
-#    or a customer managed KMS key (`KmsARN`); it cannot be changed later.
-# 2. **Network policy**: public endpoint or access only through OpenSearch Serverless VPC
-#    endpoints (`SourceVPCEs`), separately for the collection and its Dashboards.
+# 1. **Encryption policy**: an AWS owned key or a customer managed KMS key (`KmsARN`). Every
+#    collection needs a key when it is created, taken from a matching encryption policy or given
+#    directly in the `CreateCollection` request (`encryptionConfig`, which wins if both exist); it
+#    cannot be changed later.
+# 2. **Network policy**: public endpoint, or private access only, through OpenSearch Serverless
+#    VPC endpoints (`SourceVPCEs`) and/or for AWS services such as Amazon Bedrock
+#    (`SourceServices: ["bedrock.amazonaws.com"]`), separately for the collection and its
+#    Dashboards. A knowledge base does not come through your VPC endpoint, so a private
+#    collection behind a knowledge base must also allow the Bedrock service.
 # 3. **Data access policy**: which IAM principals may do what on collections and indexes
 #    (`aoss:ReadDocument`, `aoss:CreateIndex`...). A Bedrock knowledge base's service role needs
 #    an entry here.

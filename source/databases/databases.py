@@ -102,7 +102,9 @@ quiz.show("databases", "choose")
 #
 # - **pgvector** on Aurora PostgreSQL stores embeddings in a `vector` column next to relational
 #   data, with HNSW or IVFFlat indexes: one SQL query can filter by tenant, price or date *and*
-#   rank by similarity.
+#   rank by similarity. When many tenants share one table, PostgreSQL **row-level security**
+#   (a policy on `tenant_id` that compares it with a per-session setting the application sets)
+#   makes the database filter every query, so a retrieval bug cannot leak another tenant's chunks.
 # - **Bedrock Knowledge Bases** accept Aurora PostgreSQL as a vector store (storage type `RDS`):
 #   the cluster needs the pgvector extension and a table with vector, text and metadata columns,
 #   the **RDS Data API** enabled (Bedrock talks to the cluster over HTTPS, not a driver), and the

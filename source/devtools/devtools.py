@@ -488,7 +488,9 @@ for _p in _profiles:
 # or a fallback after the last attempt (then set the client's `total_max_attempts` to 1 so the
 # two layers do not multiply). Beyond retries: request a quota increase, use a cross-Region
 # inference profile (`us.`/`eu.`/`global.` prefixes) to spread load, buy provisioned
-# throughput for steady high volume, or move non-urgent work to batch inference.
+# throughput for steady high volume, or move non-urgent work to batch inference. A geographic
+# profile (`us.`, `eu.`...) keeps processing inside that geography; a `global.` profile may route
+# to any commercial Region, so check data-residency rules before choosing it.
 #
 # The chart below simulates 200 clients throttled at the same instant and shows when each one
 # retries.
@@ -698,6 +700,11 @@ checks.expect_equal((_res4.get("attempts"), _res4.get("delays")), (1, []), "a fi
 # example a Bedrock evaluation job or an LLM-as-judge script), failing the build if quality
 # drops; a manual approval gates production; the deploy stage updates the SAM/CloudFormation
 # stack. The model id comes from a variable, the evaluation API key from Secrets Manager.
+# Security checks belong in the same pipeline: scan the container image of an agent or gateway
+# (ECR enhanced scanning with Amazon Inspector) and replay a set of prompt-injection attacks
+# against the staging deployment, failing the stage on critical findings or on any leaked system
+# prompt. Long jobs fit CodeBuild too, for example re-embedding a whole corpus into a new index
+# after an embedding-model upgrade (vectors from two embedding models cannot be mixed).
 #
 # **Exam tip:** "compile/test/package" → CodeBuild (buildspec). "Orchestrate source → build →
 # approve → deploy" → CodePipeline. "Secret in a build" → a `SECRETS_MANAGER` or
@@ -1110,12 +1117,20 @@ quiz.show("devtools", "codeartifact")
 # tier adds organisation-level administration through IAM Identity Center and customisations
 # trained on your own code base.
 #
+# *Note:* the IDE side is changing. AWS ends support for the **Q Developer IDE plug-ins on
+# April 30, 2027** and points IDE users to **Kiro**, its agentic IDE and CLI (the Q Developer CLI
+# became the Kiro CLI in November 2025). Kiro keeps inline suggestions, chat and code generation
+# and adds spec-driven development (a feature request becomes requirements, a design and tasks),
+# hooks, steering files and MCP servers. Q Developer in the AWS Management Console (which can
+# also **diagnose common console errors**) and in chat applications continues.
+#
 # **GenAI angle.** Q Developer is itself a GenAI service built on Bedrock: expect questions that
 # ask which AWS tool *helps developers write code* (Q Developer) versus which service *hosts
 # models for your application* (Bedrock).
 #
 # **Exam tip:** "AI coding assistant in the IDE", "generate tests", "upgrade Java with AI" →
-# Amazon Q Developer. "Browser IDE on AWS" for a new account → a local IDE with the AWS
+# Amazon Q Developer (the exam guide's name); for a new team today, Kiro. "Explain this console
+# error" → Q Developer in the console. "Browser IDE on AWS" for a new account → a local IDE with the AWS
 # Toolkit, or CloudShell, not Cloud9.
 
 # %%

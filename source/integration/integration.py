@@ -126,6 +126,16 @@ quiz.show("integration", "serverless-patterns")
 # **GenAI angle.** Prompt chains (extract → classify → summarise), RAG ingestion, fixed tool
 # sequences with retries on `ThrottlingException` and a Catch that falls back to a cheaper model.
 # Prefer Step Functions over Bedrock Flows when steps span many AWS services or need a human.
+# An agent's **reason-and-act loop** can be a state machine: a Task calls `Converse` (AWS SDK
+# integration), a Choice checks whether the model asked for a tool (`stopReason` = `tool_use`), a
+# Task runs the tool, and the loop returns to the model; every step is recorded and a failed tool
+# is retried alone. **Stopping conditions** are enforced by the workflow, not by the prompt: a
+# step counter (`States.MathAdd`) with a Choice that exits at a limit, and `TimeoutSeconds` on the
+# state machine. To screen input before any model call, a Task calls the guardrail's
+# `ApplyGuardrail` API and a Choice routes on its action (`GUARDRAIL_INTERVENED`). For
+# **content-based model routing**, a Task asks a small model to label the request (simple or
+# complex) and a Choice sends it to a small or a large model, keeping the rule readable in the
+# definition.
 #
 # *Note:* the notes list "ProcessingStep, TrainingStep, TransformStep, ModelStep" as Step
 # Functions integrations. Those are step classes of SageMaker Pipelines / the Data Science SDK;
@@ -419,10 +429,15 @@ checks.expect_equal(sfn.describe_state_machine(stateMachineArn=arn).get("type"),
 # | Very high fan-out of one message to many subscribers, SMS/email/mobile push | SNS |
 # | Buffer work for a consumer that pulls at its own pace | SQS |
 #
-# **GenAI angle.** `aws.bedrock` publishes events for model customization jobs, and
-# `aws.sagemaker` for training jobs and pipeline steps; a rule on "job completed" can start
-# the evaluation workflow. A custom bus carries your own "batch inference finished" or
-# "document ingested" events to a Knowledge Base sync, an agent, or a notification.
+# **GenAI angle.** `aws.bedrock` publishes job state changes to the default bus ("Batch
+# Inference Job State Change", "Model Customization Job State Change", and Bedrock Data
+# Automation job events), and `aws.sagemaker` does so for training jobs and pipeline steps; a rule
+# on "job completed" can start the next workflow and one on "failed" can page on-call, with no
+# polling of Get APIs. A custom bus carries your own "batch inference finished" or
+# "document ingested" events to a Knowledge Base sync, an agent, or a notification. API calls
+# recorded by CloudTrail also reach EventBridge (detail-type "AWS API Call via CloudTrail"): a
+# rule on `UpdateGuardrail` or `DeleteGuardrail` from `bedrock.amazonaws.com` can page security
+# within minutes, with the caller in the event's `userIdentity`.
 #
 # *Note:* the notes list S3 as a rule target. S3 is an event **source** (via EventBridge
 # notifications on the bucket), not a target; to land events in S3, target Firehose.
@@ -960,7 +975,11 @@ quiz.show("integration", "appconfig")
 # **GenAI angle.** API Gateway → Lambda → Bedrock is the classic chat backend: model ID and
 # prompt version in environment variables or AppConfig, streaming for time to first token,
 # backoff with jitter on throttling. Work beyond 15 minutes moves to Step Functions, ECS/Fargate
-# or batch inference.
+# or batch inference. A Lambda function used as an **agent tool** should validate the
+# parameters the model sends and, when they are wrong, return an error result that names the
+# bad field and the expected format (for `Converse`, a `toolResult` with status `error`): the
+# model reads it and corrects its next call, whereas an exception or a retry only repeats the
+# failure.
 #
 # *Note:* the notes bill Lambda "with 100ms granularity" (per-millisecond billing since 2020),
 # limit SnapStart to Java (Python and .NET since 2024) and give a "burst 500–3000 / 500 per

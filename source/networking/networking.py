@@ -141,6 +141,20 @@ quiz.show("networking", "vpc")
 # endpoints plus an S3 gateway endpoint for documents. Place interface endpoints in at least two
 # AZs.
 #
+# Two details that trip teams up. **From on-premises**, private DNS does not help: it answers only
+# inside the VPC, so clients arriving over Direct Connect or VPN call the endpoint through its
+# *endpoint-specific* DNS name (`vpce-...bedrock-runtime...vpce.amazonaws.com`, which resolves to the
+# private IPs) or forward their DNS queries into the VPC. **Inference profiles**: a call made
+# through a cross-Region inference profile is authorised on the profile *and* on the foundation
+# model in whichever destination Region serves it. A role (or endpoint policy) that allows
+# `bedrock:InvokeModel` only on one model's ARN in one Region fails with `AccessDeniedException`
+# once the app switches to the profile; allow the profile's ARN plus that model's ARN in every
+# destination Region, which still limits the caller to one model. **Bucket policies that demand
+# `aws:SourceVpce`** also block AWS services that read the bucket from outside your VPC, such as a
+# Bedrock knowledge base's ingestion job (it reads S3 with the knowledge base's service role from
+# the Bedrock service): exempt that role with a condition on `aws:PrincipalArn` rather than
+# dropping the rule.
+#
 # **Exam tip:** "S3 or DynamoDB, no cost, from inside the VPC" → gateway endpoint. "Bedrock,
 # SageMaker Runtime, any other service, or access from on-premises" → interface endpoint.
 # "Share my service privately with other accounts' VPCs" → endpoint service (PrivateLink) + NLB.
@@ -496,6 +510,12 @@ checks.expect_equal(_default.get("FixedResponseConfig", {}).get("ContentType"), 
 #
 # **The catch: DNS is cached.** Resolvers and clients keep an answer for the record's **TTL**, so
 # a weight change or failover takes effect only as caches expire. The chart below shows it.
+#
+# **Residency does not stop at DNS.** Geolocation keeps EU users on an EU deployment, but where
+# their prompts are processed depends on how that deployment calls Bedrock: a *geographic*
+# cross-Region inference profile (EU, US, APAC...) spreads bursts over Regions of that geography
+# only, while a *global* profile may route to any commercial Region, and a plain model ID stays in
+# one Region with that Region's capacity.
 #
 # **Exam tip:** "gradual rollout by percentage" → weighted; "lowest latency" → latency;
 # "country/legal requirement" → geolocation; "standby Region" → failover with a health check on
@@ -987,6 +1007,21 @@ _check_assets(_cf2, _s3_eu, _bucket2, _sent2, _dist2)
 # standard synchronous pattern; usage plans give per-customer quotas for a paid model API; a
 # cache absorbs repeated identical prompts. For long generations, stream through a **WebSocket
 # API** or return a job id and poll, rather than holding a request open near the timeout.
+# A platform team can also use a REST API as a central **GenAI gateway**: one API key and usage
+# plan per team, a function behind it that maps each team to a model and calls the model-agnostic
+# `Converse` API (so the model changes centrally, not in each team's code), and Bedrock model
+# invocation logging as the central record of prompts and responses.
+#
+# **Response streaming (REST).** A REST API's proxy integration (Lambda proxy or HTTP proxy)
+# can set its *response transfer mode* to `STREAM`: API Gateway then forwards bytes
+# as the backend produces them instead of waiting for the whole response. For Lambda it calls
+# `InvokeWithResponseStream`, and the function writes a small metadata JSON, a delimiter, then the
+# payload (for example each `ConverseStream` chunk). Streaming lowers time to first token, goes
+# past the 29-second timeout and the 10 MB response limit, and keeps API keys, usage plans and
+# authorizers. It is one-way: if the browser must also send messages mid-stream (stop, follow-up),
+# use a WebSocket API, where the backend pushes to each connection through the `@connections` API.
+# Clients that can only parse one complete JSON document still need a buffered response (and a
+# raised integration timeout for long generations).
 #
 # *Note:* the notes treat 29 s as a hard limit. It is the default; REST APIs can request more
 # since 2024. They also call caching "memcached": it is a dedicated per-stage cache (0.5–237 GB)
@@ -1195,7 +1230,9 @@ quiz.show("networking", "appsync")
 # **GenAI angle.** Move a 200 TB archive of manuals from an on-premises NAS to S3 for a
 # Bedrock Knowledge Base, keep it synchronised nightly (incremental), or copy a training dataset
 # from the data-science account to the production account's bucket. Cross-account copies to S3
-# need a bucket policy in the destination that trusts the DataSync role.
+# need a bucket policy in the destination that trusts the DataSync role. DataSync reports each
+# task execution's state to EventBridge, so a successful nightly copy can start the knowledge
+# base's ingestion job, which embeds only the files added, changed or deleted since the last sync.
 #
 # **Exam tip:** "online, recurring or one-off copy of files/objects with verification, NFS/SMB/
 # HDFS to S3/EFS/FSx" → DataSync. "Keep the source file share mounted and cache in the cloud" →
@@ -1271,6 +1308,11 @@ quiz.show("networking", "dms")
 # | external partners send files with their own SFTP/FTPS/AS2 clients | Transfer Family |
 # | your files/objects, the network can move them in time | DataSync |
 # | your files/objects, the network **cannot** move them in time | an offline device from the AWS Snow Family (Snowball Edge), shipped both ways |
+#
+# *Availability:* AWS Snowball Edge is no longer offered to new customers. Existing customers keep
+# ordering devices; new customers move bulk data online with DataSync (over a bigger link if need
+# be), through AWS Data Transfer Terminal (bring your own storage to an AWS facility), or with a
+# partner solution. Snow devices are also outside the AIP-C01 exam's scope.
 #
 # How long does the network take? Data in bits divided by the *usable* bandwidth. A link is
 # rarely yours alone: plan on about 80% of it.
