@@ -55,8 +55,10 @@ def estimate_cost(model_id: str, input_tokens: int, output_tokens: int = 0) -> f
 class Resolved:
     model: dict[str, Any]
     requested: str
-    via: str  # ON_DEMAND, INFERENCE_PROFILE or PROVISIONED
+    via: str  # ON_DEMAND, INFERENCE_PROFILE or PROVISIONED (operations add APPLICATION_PROFILE,
+    # PROMPT_ROUTER, CUSTOM_DEPLOYMENT and IMPORTED, with their record in ``target``)
     prompt: dict[str, Any] | None = None
+    target: dict[str, Any] | None = None
 
 
 def resolve(identifier: str, region: str) -> Resolved:
@@ -73,14 +75,20 @@ def resolve(identifier: str, region: str) -> Resolved:
                 raise ServiceError("ResourceNotFoundException", f"Provisioned model {raw} not found.")
             return Resolved(find(record["modelId"]), raw, "PROVISIONED")
         else:
-            raise validation("The provided model identifier is invalid.")
+            from course.bedrock_sim import model_targets
+
+            found = model_targets.resolve_arn(resource, raw, region)
+            if found is None:
+                raise validation("The provided model identifier is invalid.")
+            return found
     model = find(identifier)
     via = "ON_DEMAND"
     if model is None:
         prefix, _, rest = identifier.partition(".")
         if prefix in data.models()["inferenceProfilePrefixes"] and find(rest) is not None:
             model, via = find(rest), "INFERENCE_PROFILE"
-            if "INFERENCE_PROFILE" not in model["inferenceTypesSupported"]:
+            offered = model.get("crossRegionProfiles", data.models()["inferenceProfilePrefixes"])
+            if "INFERENCE_PROFILE" not in model["inferenceTypesSupported"] or prefix not in offered:
                 raise validation("The provided model identifier is invalid.")
     if model is None:
         raise validation("The provided model identifier is invalid.")

@@ -40,8 +40,13 @@ def deliver(
     input_tokens: int,
     output_tokens: int,
     embedding: bool = False,
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any] | None:
-    """Write one invocation log record if logging is configured; return the record."""
+    """Write one invocation log record if logging is configured; return the record.
+
+    ``extra`` adds fields (serving.log_fields: the Region that served the call, cache token
+    counts); a dict value is merged into the record's dict of the same name.
+    """
     config = _config(region)
     if not config or not (config.get("cloudWatchConfig") or config.get("s3Config")):
         return None
@@ -60,6 +65,11 @@ def deliver(
         "input": {"inputContentType": "application/json", "inputTokenCount": input_tokens},
         "output": {"outputContentType": "application/json", "outputTokenCount": output_tokens},
     }
+    for key, value in (extra or {}).items():
+        if isinstance(value, dict) and isinstance(record.get(key), dict):
+            record[key].update(value)
+        else:
+            record[key] = value
     if with_bodies:
         record["input"]["inputBodyJson"] = input_body
         record["output"]["outputBodyJson"] = output_body
