@@ -58,7 +58,8 @@ install_deps() {
   if [ "$want" != done ] && { [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; }; then
     say "Installing the course and its locked dependencies ($lock) into $VENV..."
     if [ ! -x "$VENV/bin/uv" ]; then
-      "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/bootstrap.txt
+      # --isolated: uv reads no pip configuration either, so both installers see the same index.
+      "$VENV/bin/python" -m pip install --isolated --quiet --disable-pip-version-check --require-hashes -r requirements/bootstrap.txt
     fi
     "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --require-hashes -r "$lock"
     "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --no-deps -e .
@@ -114,7 +115,10 @@ case "${1:-open}" in
     # Everything is installed now, so a test that finds a tool missing fails instead of skipping
     # (COURSE_REQUIRE_ALL=0 ./course.sh test to let such tests skip).
     export COURSE_REQUIRE_ALL=${COURSE_REQUIRE_ALL:-1}
-    exec "$VENV/bin/python" -m pytest "${@:2}"
+    # In parallel, one worker per core (COURSE_TEST_WORKERS to change it; 0 runs in-process);
+    # tests that share a graded class, hub or browser stay on one worker (tests/conftest.py).
+    # The slowest tests are listed at the end of every run, so a regression shows.
+    exec "$VENV/bin/python" -m pytest -n "${COURSE_TEST_WORKERS:-auto}" --dist loadgroup --durations=15 "${@:2}"
     ;;
   *)
     echo "usage: ./course.sh [open|test|setup [--dev]|upgrade]" >&2
