@@ -638,8 +638,8 @@ checks.expect_equal((_res2["status"], _res2["record"]), ("invalid", {"policy_id"
 _res3 = checks.call(extract_claim, _rt, HAIKU45, f"Policy {_pid}, note: {uuid.uuid4().hex}.",
                     {"type": "object", "properties": {"policy_id": {"type": "string"}}, "required": ["policy_id"]})
 checks.expect_equal(_res3, {"status": "ok", "record": {"policy_id": _pid}, "errors": []}, "a small valid record is ok")
-checks.expect_client_error("ValidationException", lambda: extract_claim(_rt, NOVA_LITE, EMAIL, CLAIM_SCHEMA),
-                           "a model without structured output rejects outputConfig (let that error through)")
+_code = checks.expect_client_error("ValidationException", lambda: extract_claim(_rt, NOVA_LITE, EMAIL, CLAIM_SCHEMA),
+                                   "a model without structured output rejects outputConfig (let that error through)")
 ### END HIDDEN TESTS
 
 # %% [markdown]
