@@ -3,17 +3,53 @@
 Every failure is a :class:`CheckFailed` (an ``AssertionError``), so nbgrader counts it
 as a failed test, and its message has the same three parts: what was expected, what
 was found, and what to try.
+
+In a notebook (and in nbgrader's feedback) a failed check shows only that message, not the
+traceback through this module: IPython asks an exception for ``_render_traceback_``. The full
+traceback is one flag away: ``checks.verbose(True)`` in the notebook, or the environment
+variable ``AIP_FULL_TRACEBACK=1`` before Jupyter starts.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+FULL_TRACEBACK_ENV = "AIP_FULL_TRACEBACK"
+_verbose: bool | None = None  # None: follow the environment variable
+VERBOSE_HINT = "(for the full traceback: run `checks.verbose(True)`, then this cell again)"
+
+
+def verbose(on: bool | None = True) -> None:
+    """Show the full Python traceback of failed checks (``False``: the course's message alone;
+    ``None``: as the environment variable says)."""
+    global _verbose
+    _verbose = None if on is None else bool(on)
+
+
+def _full_traceback() -> bool:
+    if _verbose is not None:
+        return _verbose
+    return os.environ.get(FULL_TRACEBACK_ENV, "").strip().lower() in ("1", "true", "yes")
+
 
 class CheckFailed(AssertionError):
     """A test expectation that the learner's code did not meet."""
+
+    @property
+    def _render_traceback_(self) -> Callable[[], list[str]]:
+        """IPython's hook: the course's message alone, unless the full traceback was asked for.
+
+        A property, so that asking for the full traceback makes IPython see no hook at all
+        (``hasattr`` is then false) and print its usual one."""
+        if _full_traceback():
+            raise AttributeError("_render_traceback_")
+        return self._course_message
+
+    def _course_message(self) -> list[str]:
+        return [f"\x1b[0;31m{type(self).__name__}\x1b[0m: {self}", VERBOSE_HINT]
 
 
 def _fmt(value: Any, limit: int = 300) -> str:
@@ -64,10 +100,49 @@ def expect_not_in(member: Any, container: Any, what: str, hint: str | None = Non
         fail(what, f"{_fmt(member)} to be absent", _fmt(container), hint)
 
 
+def get(container: Any, key: Any, what: str, hint: str | None = None) -> Any:
+    """``container[key]``, or a course message naming what was found instead (never a raw KeyError).
+
+    ``what`` names the value being read, e.g. "the envelope envelope_encrypt returned"."""
+    if isinstance(key, str) and not isinstance(container, dict):
+        fail(
+            f"{what} should be a dict",
+            f"a dict with the key {key!r}",
+            f"{type(container).__name__}: {_fmt(container, 120)}",
+            hint,
+        )
+    if isinstance(key, int) and not isinstance(container, (list, tuple)):
+        fail(
+            f"{what} should be a list",
+            f"a list with an item at {key}",
+            f"{type(container).__name__}: {_fmt(container, 120)}",
+            hint,
+        )
+    try:
+        return container[key]
+    except (KeyError, IndexError, TypeError):
+        fail(f"{what} has no {key!r}", f"{key!r} to be present", _fmt(container), hint)
+    raise AssertionError("unreachable")
+
+
+def _raised_in_moto(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    last = None
+    while tb is not None:
+        last = tb.tb_frame.f_code.co_filename
+        tb = tb.tb_next
+    return bool(last) and "/moto/" in last.replace("\\", "/")
+
+
 def _describe_error(exc: BaseException) -> tuple[str, str | None]:
     """A plain account of an exception and, where we know one, a hint."""
     from botocore.exceptions import ClientError, ParamValidationError
 
+    if isinstance(exc, NotImplementedError) and _raised_in_moto(exc):
+        return (
+            f"the simulated AWS (moto) does not implement this request yet ({exc})",
+            "use another call that does the same (the exercise text names the ones the simulator supports)",
+        )
     if isinstance(exc, NotImplementedError):
         return (
             "the function is not written yet (it still raises NotImplementedError)",
@@ -109,6 +184,14 @@ def step(description: str, hint: str | None = None) -> Iterator[None]:
             f"Something went wrong while {description}:\n  {account}"
             + (f"\n  try:      {hint or known_hint}" if (hint or known_hint) else "")
         ) from exc
+
+
+def read(what: str, fn: Callable[..., Any], *args: Any, hint: str | None = None, **kwargs: Any) -> Any:
+    """Call ``fn`` (a lookup by the test, e.g. ``glue.get_table``); any error becomes a course message.
+
+    ``what`` names what is read: ``checks.read("the table you created", glue.get_table, ...)``."""
+    with step(f"reading {what}", hint or "create it with the names and arguments you were given"):
+        return fn(*args, **kwargs)
 
 
 def call(fn: Callable[..., Any], *args: Any, hint: str | None = None, **kwargs: Any) -> Any:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-EXTENSIONS: tuple[str, ...] = ("course.bedrock_sim",)
+EXTENSIONS: tuple[str, ...] = ("course.bedrock_sim", "course.request_checks", "course.paging")
 
 
 def activate_all() -> None:

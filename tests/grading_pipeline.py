@@ -20,12 +20,27 @@ def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
     return result
 
 
-def make_course(tmp: Path, name: str) -> Path:
+def in_process(course: Path, action: str, name: str, *students: str) -> None:
+    """``nbgrader <action> <name> --force`` run in this process through nbgrader's API, with the
+    course's own configuration (as the parallel grader runs it): no interpreter to start per call."""
+    from course.classroom import nbconfig, worker
+
+    api = worker.nbgrader_api(course, nbconfig.load(course))
+    calls = [(name, s) for s in students] if students else [(name,)]
+    for args in calls:
+        result = getattr(api, action)(*args, force=True)
+        assert result["success"], f"nbgrader {action} {args} failed:\n{result.get('error')}\n{result.get('log')}"
+
+
+def make_course(tmp: Path, name: str, notebook=None) -> Path:
+    """A scratch course with assignment ``name`` generated (``notebook``: in place of its source notebook)."""
     course = tmp / "course"
     (course / "source").mkdir(parents=True)
     shutil.copy(ROOT / "nbgrader_config.py", course)
     shutil.copytree(ROOT / "source" / name, course / "source" / name)
-    nbgrader(course, "generate_assignment", name, "--force")
+    if notebook is not None:
+        nbformat.write(notebook, course / "source" / name / f"{name}.ipynb")
+    in_process(course, "generate_assignment", name)
     return course
 
 
@@ -61,6 +76,34 @@ def wrong_submission(tmp: Path, name: str) -> tuple[Path, dict, set[str]]:
     path = tmp / f"{name}_wrong.ipynb"
     nbformat.write(nb, path)
     return path, fixture["answers"], set(fixture["cells"])
+
+
+def notebook_with(name: str, cells: dict[str, str], path: Path) -> Path:
+    """The release notebook with the solution in every answer cell but those ``cells`` replaces."""
+    solutions = {
+        c.metadata["nbgrader"]["grade_id"]: c.source
+        for c in nbformat.read(source_notebook(name), as_version=4).cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    }
+    unknown = sorted(set(cells) - set(solutions))
+    assert not unknown, f"{name} has no answer cell {unknown}"
+    nb = nbformat.read(release_notebook(name), as_version=4)
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.source = cells.get(gid, solutions[gid])
+    nbformat.write(nb, path)
+    return path
+
+
+def alternatives_file(name: str) -> Path:
+    return ROOT / "tests" / "fixtures" / f"{name}_alternatives.yaml"
+
+
+def alternatives(name: str) -> dict[str, list[str]] | None:
+    """``{grade_id: [answer cell, ...]}``: correct solutions written differently from the instructor's."""
+    path = alternatives_file(name)
+    return yaml.safe_load(path.read_text()) if path.exists() else None
 
 
 def scores(course: Path, name: str, student: str) -> dict[str, tuple[float, float]]:

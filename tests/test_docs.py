@@ -58,6 +58,8 @@ RUN_BY: dict[tuple[str, str], str] = {
 }
 
 # (document, command) -> why no test runs it.
+MUTATION = "a benchmark: grades hundreds of versions of each exercise (minutes per notebook; docs/mutation.md)"
+
 NOT_RUN: dict[tuple[str, str], str] = {
     ("README.md", "./course.sh test"): "it is the test run itself (CI runs it: .ci/run)",
     ("docs/maintenance.md", "./course.sh test"): "it is the test run itself (CI runs it: .ci/run)",
@@ -93,6 +95,29 @@ NOT_RUN: dict[tuple[str, str], str] = {
         "python -m tools.blueprint_report",
     ): "rewrites docs/blueprint.md; tests/test_blueprint.py runs its check",
     ("README.md", "make bench"): "a benchmark: it measures and prints for minutes",
+    ("docs/authoring.md", "nice -n 10 .venv/bin/python benchmarks/mutation.py --notebook security"): MUTATION,
+    (
+        "docs/authoring.md",
+        "nice -n 10 .venv/bin/python benchmarks/mutation.py --notebook security --exercise kms-envelope --raw",
+    ): MUTATION,
+    (
+        "docs/authoring.md",
+        "nice -n 10 .venv/bin/python benchmarks/mutation.py --notebook security --verify 12",
+    ): MUTATION,
+    ("docs/authoring.md", "nice -n 10 .venv/bin/python benchmarks/mutation.py --notebook security --broken"): MUTATION,
+    ("docs/maintenance.md", "nice -n 10 .venv/bin/python benchmarks/mutation.py --notebook security"): MUTATION,
+    (
+        "docs/maintenance.md",
+        "nice -n 10 .venv/bin/python benchmarks/mutation.py --notebook security --broken",
+    ): MUTATION,
+    (
+        "docs/maintenance.md",
+        "nice -n 10 .venv/bin/python benchmarks/mutation.py --notebook security --alternatives",
+    ): MUTATION,
+    (
+        "docs/maintenance.md",
+        "nice -n 10 .venv/bin/python benchmarks/mutation.py --notebook security --verify 12",
+    ): MUTATION,
     (
         "docs/classroom.md",
         "python benchmarks/parallel_grading.py --submissions 40 --workers 2",

@@ -49,7 +49,7 @@ def test_runtime_and_dev_locks_pin_the_same_versions():
 
 def test_bootstrap_uv_is_the_locked_uv():
     """Is the uv that course.sh bootstraps the one the dev lock pins?"""
-    assert BOOTSTRAP == {"uv": DEV["uv"]}
+    assert {"uv": DEV["uv"]} == BOOTSTRAP
 
 
 def test_every_lock_line_has_hashes():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import json
 
 import nbformat
@@ -69,6 +71,57 @@ def test_nbgrader_metadata(name):
     assert len(exercises) >= 5 and points > 0
 
 
+def _returns_nothing(fn) -> bool:
+    return inspect.signature(fn).return_annotation in (None, "None")
+
+
+def _ends_with_a_value(source: str) -> str | None:
+    """The cell's last statement if it may leave a value (IPython shows it; nbgrader reads it as a grade)."""
+    tree = ast.parse(source)
+    last = tree.body[-1] if tree.body else None
+    if not isinstance(last, ast.Expr):
+        return None
+    call = last.value
+    if isinstance(call, ast.Call):
+        func = call.func
+        if isinstance(func, ast.Name) and func.id == "print":
+            return None
+        helpers = {
+            n.name: n
+            for n in tree.body
+            if isinstance(n, ast.FunctionDef)
+            and not any(isinstance(x, (ast.Yield, ast.YieldFrom)) for x in ast.walk(n))
+        }
+        if isinstance(func, ast.Name) and func.id in helpers:  # a helper of the cell that returns nothing
+            returns = [r for r in ast.walk(helpers[func.id]) if isinstance(r, ast.Return) and r.value is not None]
+            if not returns:
+                return None
+        if (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id in ("checks", "grading")
+        ):
+            from course import checks, grading
+
+            fn = getattr({"checks": checks, "grading": grading}[func.value.id], func.attr, None)
+            if fn is not None and _returns_nothing(fn):
+                return None
+    return ast.unparse(last)[:120]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_test_cells_end_without_a_value(name):
+    """Does every test cell end with a statement, not a value (shown as Out[..], read by nbgrader as a grade)?"""
+    ending = {}
+    for cell in cells(source_notebook(name)):
+        meta = cell["metadata"].get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution") and cell["cell_type"] == "code":
+            last = _ends_with_a_value("".join(cell["source"]))
+            if last:
+                ending[meta["grade_id"]] = last
+    assert not ending, f"test cells that end with a value (assign it, e.g. `_code = ...`): {ending}"
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_source_notebook_is_built_from_its_text_form(name):
     """Is the committed .ipynb exactly what the build makes from the .py?"""
@@ -107,3 +160,22 @@ def test_answer_key_is_not_shipped(name):
 def test_release_is_in_sync_with_source():
     """Does a fresh build reproduce every committed source notebook and release/ byte for byte?"""
     assert build.check(ROOT, NAMES) == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_self_check_cell_has_questions(name):
+    """Does every quiz.show(...) cell have at least one question to show (never "no questions yet")?"""
+    import re
+
+    text = (ROOT / "source" / name / f"{name}.py").read_text()
+    empty = []
+    for domain, anchor in re.findall(r'quiz\.show\("([a-z_]+)", "([a-z0-9-]+)"\)', text):
+        target = f"{domain}#{anchor}"
+        questions = [
+            q
+            for q in bank.load(domain)["questions"]
+            if q.get("taught_in") == target or any(s["taught_in"] == target for s in q.get("questions", []))
+        ]
+        if not questions:
+            empty.append(target)
+    assert not empty, f"self-check cells with no question (write questions or drop the cell): {empty}"

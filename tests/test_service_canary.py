@@ -22,7 +22,13 @@ HARMLESS: dict[str, tuple[str, dict]] = {
     "bedrock": ("list_foundation_models", {}),
     "bedrock-agent": ("list_knowledge_bases", {}),
     "bedrock-agent-runtime": ("retrieve", {"knowledgeBaseId": "CANARY0000", "retrievalQuery": {"text": "x"}}),
-    "bedrock-runtime": ("count_tokens", {"modelId": "amazon.nova-micro-v1:0", "input": {"converse": {"messages": [{"role": "user", "content": [{"text": "hi"}]}]}}}),
+    "bedrock-runtime": (
+        "count_tokens",
+        {
+            "modelId": "amazon.nova-micro-v1:0",
+            "input": {"converse": {"messages": [{"role": "user", "content": [{"text": "hi"}]}]}},
+        },
+    ),
     "cloudformation": ("list_stacks", {}),
     "cloudfront": ("list_distributions", {}),
     "cloudtrail": ("describe_trails", {}),

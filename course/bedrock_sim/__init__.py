@@ -11,7 +11,20 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["activate", "reset", "set_quota", "clear_quota", "quota_status", "estimate_cost"]
+__all__ = [
+    "activate",
+    "reset",
+    "set_quota",
+    "clear_quota",
+    "quota_status",
+    "estimate_cost",
+    "inject_fault",
+    "clear_faults",
+    "active_faults",
+    "set_region_outage",
+    "advance_clock",
+    "invocations",
+]
 
 
 def activate() -> None:
@@ -84,3 +97,55 @@ def estimate_cost(model_id: str, input_tokens: int, output_tokens: int = 0) -> f
     from course.bedrock_sim import catalogue
 
     return catalogue.estimate_cost(model_id, input_tokens, output_tokens)
+
+
+def inject_fault(kind: str, target: str, **options: Any) -> None:
+    """Make the simulator fail (or answer) in one deterministic way, to practise troubleshooting.
+
+    Kinds (course/data/bedrock/faults.yaml): ``context_window`` (model; ``tokens``),
+    ``default_max_tokens`` (model; ``tokens``), ``throttle`` (model; ``allowed``, ``window``),
+    ``unfilled_variable`` (model), ``format_confusion`` (model) and ``embedding_drift``
+    (knowledge base id). ``target`` is a catalogue model id or a knowledge base id.
+    """
+    from course.bedrock_sim import faults
+
+    faults.inject(kind, target, options)
+
+
+def clear_faults(kind: str | None = None, target: str | None = None) -> None:
+    """Remove injected faults (all, or those of one kind and/or target)."""
+    from course.bedrock_sim import faults
+
+    faults.clear(kind, target)
+
+
+def active_faults() -> list[dict[str, Any]]:
+    """The injected faults: kind, target and options."""
+    from course.bedrock_sim import faults
+
+    return faults.active()
+
+
+def set_region_outage(region: str, down: bool = True) -> None:
+    """Take a Region down (or bring it back) for on-demand and cross-Region inference.
+
+    A call served only by that Region fails with ``ServiceUnavailableException`` (HTTP 503); a
+    cross-Region inference profile routes around it (regions.py).
+    """
+    from course.bedrock_sim import regions
+
+    regions.set_outage(region, down)
+
+
+def advance_clock(seconds: float) -> float:
+    """Move the simulated clock on (prompt-cache TTLs, imported-model idling); return its time."""
+    from course.bedrock_sim import serving
+
+    return serving.advance(seconds)
+
+
+def invocations() -> list[dict[str, Any]]:
+    """One record per runtime call the simulator received: model, Region, tier, tokens, cache, latency, cost."""
+    from course.bedrock_sim import serving
+
+    return [dict(r) for r in serving.records()]

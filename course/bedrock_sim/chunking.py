@@ -10,9 +10,10 @@ document text, so citations can point back into it.
 * HIERARCHICAL: parent windows of ``levelConfigurations[0].maxTokens``, each split into child
   windows of ``levelConfigurations[1].maxTokens``; both levels overlap by ``overlapTokens``.
   Children are searched, their parent text is returned (as Bedrock does).
-* SEMANTIC: sentences are grouped with ``bufferSize`` neighbours, embedded, and a chunk
-  boundary is placed where the distance between consecutive sentences is above the
-  ``breakpointPercentileThreshold`` percentile; chunks never exceed ``maxTokens``.
+* SEMANTIC: sentences are grouped with ``bufferSize`` neighbours, embedded (with the knowledge
+  base's dimension), and a chunk boundary is placed where the distance between consecutive
+  sentences is above the ``breakpointPercentileThreshold`` percentile; chunks never exceed
+  ``maxTokens``, and a Markdown heading always stays with the sentence after it.
 """
 
 from __future__ import annotations
@@ -78,7 +79,8 @@ def validate(config: dict[str, Any] | None) -> None:
             raise validation("bufferSize must be 0 or 1 and breakpointPercentileThreshold between 50 and 99.")
 
 
-def chunk(text: str, config: dict[str, Any] | None) -> list[Chunk]:
+def chunk(text: str, config: dict[str, Any] | None, dimension: int = 256) -> list[Chunk]:
+    """The chunks of ``text``; ``dimension`` is the embedding size SEMANTIC chunking uses."""
     config = config or DEFAULT
     strategy = config["chunkingStrategy"]
     if not text.strip():
@@ -97,17 +99,18 @@ def chunk(text: str, config: dict[str, Any] | None) -> list[Chunk]:
         for parent in fixed(text, parent_size, min(overlap, parent_size - 1)):
             out += [Chunk(child, parent) for child in fixed(parent, child_size, min(overlap, child_size - 1))]
         return out
-    return [Chunk(t) for t in _semantic(text, config["semanticChunkingConfiguration"])]
+    return [Chunk(t) for t in _semantic(text, config["semanticChunkingConfiguration"], dimension)]
 
 
-def _semantic(text: str, c: dict[str, Any]) -> list[str]:
+def _semantic(text: str, c: dict[str, Any], dimension: int = 256) -> list[str]:
     bounds = list(tokens.iter_sentences(text))
     if len(bounds) <= 1:
         return fixed(text, c["maxTokens"], 0)
     sentences = [text[a:b] for a, b in bounds]
     buffer = c["bufferSize"]
     vectors = [
-        embeddings.embed(" ".join(sentences[max(0, i - buffer) : i + buffer + 1]), 256) for i in range(len(sentences))
+        embeddings.embed(" ".join(sentences[max(0, i - buffer) : i + buffer + 1]), dimension)
+        for i in range(len(sentences))
     ]
     distances = [1 - embeddings.cosine(vectors[i], vectors[i + 1]) for i in range(len(vectors) - 1)]
     ordered = sorted(distances)
@@ -115,7 +118,8 @@ def _semantic(text: str, c: dict[str, Any]) -> list[str]:
     groups: list[list[int]] = [[0]]
     for i, distance in enumerate(distances, start=1):
         size = sum(tokens.count(sentences[j]) for j in groups[-1]) + tokens.count(sentences[i])
-        if distance >= cutoff or size > c["maxTokens"]:
+        after_heading = sentences[i - 1].lstrip().startswith("#")
+        if size > c["maxTokens"] or (distance >= cutoff and not after_heading):
             groups.append([i])
         else:
             groups[-1].append(i)

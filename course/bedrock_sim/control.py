@@ -1,6 +1,8 @@
-"""bedrock (control plane): guardrails, foundation-model catalogue, provisioned throughput.
+"""bedrock (control plane): guardrails, foundation-model catalogue, provisioned throughput,
+evaluation jobs (evaluation_jobs.py); inference profiles, prompt routers, batch inference,
+customization/import/deployment of custom models and tags (the operations modules: see README).
 
-Model-invocation logging configuration and customization jobs stay with moto.
+Model-invocation logging configuration stays with moto.
 """
 
 from __future__ import annotations
@@ -8,7 +10,17 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from course.bedrock_sim import catalogue, guardrails, state
+from course.bedrock_sim import (
+    batch,
+    catalogue,
+    customization,
+    evaluation_jobs,
+    guardrails,
+    inference_profiles,
+    prompt_routers,
+    state,
+    tagging,
+)
 from course.bedrock_sim.protocol import Call, Reply, ServiceError, not_found, validation
 
 _POLICY_KEYS = (
@@ -253,10 +265,13 @@ def create_provisioned_model_throughput(call: Call) -> Reply:
     st = state.get()
     identifier = p["modelId"]
     model_id = identifier.rsplit("/", 1)[-1] if identifier.startswith("arn:") else identifier
+    custom = customization.custom_model(identifier)  # a custom model is served through PT too
+    if custom is not None:
+        model_id = custom["_base"]
     model = catalogue.find(model_id)
     if model is None:
         raise not_found(f"Could not resolve the foundation model from the model identifier: {identifier}.")
-    if "PROVISIONED" not in model["inferenceTypesSupported"]:
+    if custom is None and "PROVISIONED" not in model["inferenceTypesSupported"]:
         raise validation(f"The model {model_id} does not support provisioned throughput.")
     if any(r["provisionedModelName"] == p["provisionedModelName"] for r in st.provisioned.values()):
         raise ServiceError("ConflictException", f"Provisioned model {p['provisionedModelName']} already exists.")
@@ -266,13 +281,14 @@ def create_provisioned_model_throughput(call: Call) -> Reply:
     now = st.now()
     arn = f"arn:aws:bedrock:{call.region}:{state.ACCOUNT_ID}:provisioned-model/{pid}"
     fm_arn = catalogue.model_arn(model_id, call.region)
+    served_arn = custom["modelArn"] if custom is not None else fm_arn
     record = {
         "id": pid,
         "modelId": model_id,
         "provisionedModelName": p["provisionedModelName"],
         "provisionedModelArn": arn,
-        "modelArn": fm_arn,
-        "desiredModelArn": fm_arn,
+        "modelArn": served_arn,
+        "desiredModelArn": served_arn,
         "foundationModelArn": fm_arn,
         "modelUnits": p["modelUnits"],
         "desiredModelUnits": p["modelUnits"],
@@ -355,4 +371,10 @@ OPERATIONS = {
     "ListProvisionedModelThroughputs": list_provisioned_model_throughputs,
     "UpdateProvisionedModelThroughput": update_provisioned_model_throughput,
     "DeleteProvisionedModelThroughput": delete_provisioned_model_throughput,
+    **evaluation_jobs.OPERATIONS,
+    **inference_profiles.OPERATIONS,
+    **prompt_routers.OPERATIONS,
+    **batch.OPERATIONS,
+    **customization.OPERATIONS,
+    **tagging.OPERATIONS,
 }

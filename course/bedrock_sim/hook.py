@@ -40,6 +40,9 @@ def handle(request) -> tuple[int, dict[str, str], bytes] | None:
         call = protocol.parse(request, service, region, tuple(sorted(operations)))
         if call is None:
             return None
+        from course.bedrock_sim import authorization  # IAM, when the sandbox enforces it
+
+        authorization.check(request, call)
         reply = operations[call.operation](call)
         return protocol.serialize(call, reply, request_id)
     except protocol.ServiceError as error:

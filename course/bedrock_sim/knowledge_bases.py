@@ -16,7 +16,7 @@ import json
 import re
 from typing import Any
 
-from course.bedrock_sim import catalogue, chunking, embeddings, state
+from course.bedrock_sim import catalogue, chunking, embeddings, faults, state, transform_lambda
 from course.bedrock_sim.protocol import Call, Reply, ServiceError, not_found, validation
 
 TEXT_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".csv", ".json", ".text")
@@ -181,6 +181,7 @@ def create_data_source(call: Call) -> Reply:
         raise ServiceError("ConflictException", f"Data source with name {p['name']} already exists.")
     ingestion = copy.deepcopy(p.get("vectorIngestionConfiguration") or {})
     chunking.validate(ingestion.get("chunkingConfiguration"))
+    transform_lambda.validate(ingestion.get("customTransformationConfiguration"))
     st = state.get()
     ds_id = st.new_id("data-source")
     now = st.now()
@@ -233,7 +234,10 @@ def update_data_source(call: Call) -> Reply:
 def delete_data_source(call: Call) -> Reply:
     kb = get_kb(call.params["knowledgeBaseId"])
     ds = _get_ds(kb, call.params["dataSourceId"])
-    kb["chunks"] = [c for c in kb["chunks"] if c["dataSourceId"] != ds["dataSourceId"]]
+    if ds.get("dataDeletionPolicy", "DELETE") == "DELETE":  # RETAIN keeps the vectors in the store
+        index = _index(kb)
+        for uri in list(ds["documents"]):
+            _drop(kb, index, uri)
     del kb["dataSources"][ds["dataSourceId"]]
     return Reply({"knowledgeBaseId": kb["knowledgeBaseId"], "dataSourceId": ds["dataSourceId"], "status": "DELETING"})
 
@@ -275,6 +279,14 @@ def _index(kb: dict[str, Any]) -> Any:
     from moto.utilities.utils import get_partition
 
     backend = s3vectors_backends[state.ACCOUNT_ID][get_partition(kb["region"])]
+    # An ARN must name this account and the knowledge base's Region, or the store is unreachable.
+    prefix = f"arn:aws:s3vectors:{kb['region']}:{state.ACCOUNT_ID}:bucket/"
+    arns = [config.get("vectorBucketArn"), config.get("indexArn")]
+    if any(
+        arn is not None and not re.fullmatch(re.escape(prefix) + r"[a-z0-9.-]+(/index/[a-z0-9.-]+)?", arn)
+        for arn in arns
+    ):
+        return None
     try:
         bucket_name = (config.get("vectorBucketArn") or "").rsplit("/", 1)[-1] or None
         return backend.get_index(bucket_name, config.get("indexName"), config.get("indexArn"))
@@ -282,7 +294,27 @@ def _index(kb: dict[str, Any]) -> Any:
         return None
 
 
-def _run_ingestion(kb: dict[str, Any], ds: dict[str, Any]) -> tuple[dict[str, int], list[str]]:
+def _drop(kb: dict[str, Any], index: Any, uri: str) -> None:
+    """Forget every chunk of ``uri``, in the simulator and in the S3 Vectors index."""
+    stale = [c["chunkId"] for c in kb["chunks"] if c["sourceUri"] == uri]
+    kb["chunks"] = [c for c in kb["chunks"] if c["sourceUri"] != uri]
+    if index is not None:
+        for chunk_id in stale:
+            index.vectors.pop(chunk_id, None)
+
+
+def _set_metadata(kb: dict[str, Any], index: Any, uri: str, metadata: dict[str, Any]) -> None:
+    """A metadata-only change: new attributes on the same chunks, nothing re-embedded."""
+    for chunk in kb["chunks"]:
+        if chunk["sourceUri"] == uri:
+            system = {k: v for k, v in chunk["metadata"].items() if k.startswith("x-amz-bedrock-kb-")}
+            chunk["metadata"] = {**chunk.get("chunkMetadata", {}), **metadata, **system}
+            vector = index.vectors.get(chunk["chunkId"]) if index is not None else None
+            if vector is not None:
+                vector.metadata = dict(chunk["metadata"]) | {"AMAZON_BEDROCK_TEXT": chunk["text"]}
+
+
+def _run_ingestion(kb: dict[str, Any], ds: dict[str, Any], job_id: str = "") -> tuple[dict[str, int], list[str]]:
     from moto.s3.models import s3_backends
 
     stats = dict.fromkeys(
@@ -313,6 +345,15 @@ def _run_ingestion(kb: dict[str, Any], ds: dict[str, Any]) -> tuple[dict[str, in
     stats["numberOfMetadataDocumentsScanned"] = len(sidecars)
     chunk_config = ds["vectorIngestionConfiguration"].get("chunkingConfiguration")
     index = _index(kb)
+    if (kb.get("storageConfiguration") or {}).get("type") == "S3_VECTORS":
+        # As on AWS, vectors that cannot be written make the sync fail instead of vanishing.
+        if index is None:
+            return stats, ["The S3 Vectors index of the knowledge base does not exist or is not accessible."]
+        if index.dimension != kb["dimension"]:
+            return stats, [
+                f"The vector index dimension ({index.dimension}) does not match the embedding dimension "
+                f"of the knowledge base ({kb['dimension']})."
+            ]
     seen = set()
     for name in sorted(documents):
         key = documents[name]
@@ -331,19 +372,37 @@ def _run_ingestion(kb: dict[str, Any], ds: dict[str, Any]) -> tuple[dict[str, in
                 stats["numberOfDocumentsFailed"] += 1
                 failures.append(f"{uri}.metadata.json: invalid metadata file (expected metadataAttributes).")
                 continue
-        fingerprint = key.etag + (sidecar.etag if sidecar is not None else "")
+        fingerprint = (key.etag, sidecar.etag if sidecar is not None else "")
         seen.add(uri)
         previous = ds["documents"].get(uri)
         if previous == fingerprint:
             continue
+        if previous and previous[0] == fingerprint[0]:
+            # Only the .metadata.json sidecar changed: update the attributes, keep the vectors.
+            _set_metadata(kb, index, uri, metadata)
+            ds["documents"][uri] = fingerprint
+            stats["numberOfMetadataDocumentsModified"] += 1
+            continue
         text = key.value.decode("utf-8", errors="replace")
         if name.lower().endswith((".html", ".htm")):
             text = _html_to_text(text)
-        kb["chunks"] = [c for c in kb["chunks"] if c["sourceUri"] != uri]
-        for position, piece in enumerate(chunking.chunk(text, chunk_config)):
+        pieces = [(c.text, c.parent, {}) for c in chunking.chunk(text, chunk_config, kb["dimension"])]
+        if ds["vectorIngestionConfiguration"].get("customTransformationConfiguration"):
+            try:
+                transformed = transform_lambda.apply(
+                    kb, ds, job_id, uri, metadata, [p[0] for p in pieces], stats["numberOfDocumentsScanned"]
+                )
+            except transform_lambda.TransformationFailed as exc:
+                stats["numberOfDocumentsFailed"] += 1
+                failures.append(f"{uri}: custom transformation failed: {exc}")
+                continue
+            pieces = [(body, None, chunk_meta) for body, chunk_meta in transformed]
+        _drop(kb, index, uri)
+        for position, (piece_text, piece_parent, chunk_meta) in enumerate(pieces):
+            piece = chunking.Chunk(piece_text, piece_parent)
             digest = hashlib.sha256(f"{kb['knowledgeBaseId']}|{uri}|{position}|{piece.text}".encode()).hexdigest()
             chunk_id = f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
-            full_metadata = dict(metadata)
+            full_metadata = {**chunk_meta, **metadata}
             full_metadata.update(
                 {
                     "x-amz-bedrock-kb-source-uri": uri,
@@ -359,11 +418,12 @@ def _run_ingestion(kb: dict[str, Any], ds: dict[str, Any]) -> tuple[dict[str, in
                     "parent": piece.parent,
                     "vector": vector,
                     "metadata": full_metadata,
+                    "chunkMetadata": chunk_meta,
                     "sourceUri": uri,
                     "dataSourceId": ds["dataSourceId"],
                 }
             )
-            if index is not None and index.dimension == len(vector):
+            if index is not None:
                 from moto.s3vectors.models import Vector
 
                 meta = {k: v for k, v in full_metadata.items()} | {"AMAZON_BEDROCK_TEXT": piece.text}
@@ -371,7 +431,7 @@ def _run_ingestion(kb: dict[str, Any], ds: dict[str, Any]) -> tuple[dict[str, in
         ds["documents"][uri] = fingerprint
         stats["numberOfModifiedDocumentsIndexed" if previous else "numberOfNewDocumentsIndexed"] += 1
     for uri in [u for u in ds["documents"] if u not in seen]:
-        kb["chunks"] = [c for c in kb["chunks"] if c["sourceUri"] != uri]
+        _drop(kb, index, uri)
         del ds["documents"][uri]
         stats["numberOfDocumentsDeleted"] += 1
     return stats, failures
@@ -381,12 +441,14 @@ def start_ingestion_job(call: Call) -> Reply:
     kb = get_kb(call.params["knowledgeBaseId"])
     ds = _get_ds(kb, call.params["dataSourceId"])
     st = state.get()
-    stats, failures = _run_ingestion(kb, ds)
+    job_id = st.new_id("ingestion-job")
+    stats, failures = _run_ingestion(kb, ds, job_id)
+    faults.heal(kb["knowledgeBaseId"])  # every document is re-embedded with the current model
     now = st.now()
     job = {
         "knowledgeBaseId": kb["knowledgeBaseId"],
         "dataSourceId": ds["dataSourceId"],
-        "ingestionJobId": st.new_id("ingestion-job"),
+        "ingestionJobId": job_id,
         "description": call.params.get("description"),
         "status": "FAILED" if failures and stats["numberOfDocumentsScanned"] == 0 else "COMPLETE",
         "statistics": stats,
@@ -395,7 +457,10 @@ def start_ingestion_job(call: Call) -> Reply:
         "updatedAt": now,
     }
     ds["jobs"][job["ingestionJobId"]] = job
-    view = {k: v for k, v in job.items() if v is not None} | {"status": "STARTING"}
+    # The job is done at once, but the answer describes it as just started, with nothing counted yet.
+    starting = dict.fromkeys(stats, 0)
+    view = {k: v for k, v in job.items() if v is not None} | {"status": "STARTING", "statistics": starting}
+    view.pop("failureReasons", None)
     return Reply({"ingestionJob": view})
 
 
@@ -486,15 +551,59 @@ def matches(flt: dict[str, Any] | None, metadata: dict[str, Any]) -> bool:
     return _compare(metadata.get(arg["key"]), op, arg["value"])
 
 
-def search(kb: dict[str, Any], query: str, number: int, flt: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Top ``number`` chunks for ``query``, as Retrieve result records (best first)."""
-    vector = embeddings.embed(query, kb["dimension"])
-    scored = []
-    for position, chunk in enumerate(kb["chunks"]):
-        if matches(flt, chunk["metadata"]):
-            score = embeddings.cosine(vector, chunk["vector"])
-            scored.append((-score, position, chunk))
-    scored.sort(key=lambda item: (item[0], item[1]))
+# Vector stores whose knowledge bases run HYBRID (vector + keyword) search, as the user guide lists
+# them (Amazon RDS/Aurora, OpenSearch Serverless, MongoDB Atlas, each with a filterable text
+# field); on any other store overrideSearchType HYBRID runs a SEMANTIC search.
+HYBRID_STORES = ("OPENSEARCH_SERVERLESS", "RDS", "MONGO_DB_ATLAS")
+
+
+def search_type(kb: dict[str, Any], requested: str | None) -> str:
+    """The search a Retrieve request really gets: HYBRID only where the store supports it."""
+    store = (kb.get("storageConfiguration") or {}).get("type")
+    return "HYBRID" if requested == "HYBRID" and store in HYBRID_STORES else "SEMANTIC"
+
+
+def _cosines(kb: dict[str, Any], vector: list[float]) -> Any:
+    """Cosine similarity of ``vector`` with every chunk (a numpy array, in chunk order).
+
+    The unit-length chunk matrix is cached on the knowledge base until its chunks change.
+    """
+    import numpy as np
+
+    ids = tuple(c["chunkId"] for c in kb["chunks"])
+    if not ids:
+        return np.zeros(0)
+    cached = kb.get("_matrix")
+    if cached is None or cached[0] != ids:
+        matrix = np.array([c["vector"] for c in kb["chunks"]], dtype=float)
+        norms = np.linalg.norm(matrix, axis=1)
+        norms[norms == 0] = 1.0
+        cached = (ids, matrix / norms[:, None])
+        kb["_matrix"] = cached
+    query = np.asarray(vector, dtype=float)
+    norm = float(np.linalg.norm(query)) or 1.0
+    if cached[1].shape[1] != query.shape[0]:
+        return np.zeros(len(ids))
+    return cached[1] @ (query / norm)
+
+
+def search(
+    kb: dict[str, Any], query: str, number: int, flt: dict[str, Any] | None, kind: str = "SEMANTIC"
+) -> list[dict[str, Any]]:
+    """Top ``number`` chunks for ``query``, as Retrieve result records (best first).
+
+    SEMANTIC scores ``(1 + cosine) / 2``; HYBRID fuses cosine and BM25 (lexical.py).
+    """
+    from course.bedrock_sim import lexical
+
+    vector = faults.query_vector(kb["knowledgeBaseId"], embeddings.embed(query, kb["dimension"]))
+    candidates = [(p, c) for p, c in enumerate(kb["chunks"]) if matches(flt, c["metadata"])]
+    cosines = _cosines(kb, vector)
+    scores = [(1 + float(cosines[p])) / 2 for p, _ in candidates]
+    if kind == "HYBRID" and candidates:
+        keyword = lexical.bm25(query, [c["text"] for c in kb["chunks"]])
+        scores = lexical.fuse(scores, [keyword[p] for p, _ in candidates])
+    scored = sorted((-score, position, chunk) for score, (position, chunk) in zip(scores, candidates))
     results, seen_parents = [], set()
     for negative, _, chunk in scored:
         text = chunk["parent"] or chunk["text"]
@@ -507,7 +616,7 @@ def search(kb: dict[str, Any], query: str, number: int, flt: dict[str, Any] | No
                 "content": {"text": text, "type": "TEXT"},
                 "location": {"type": "S3", "s3Location": {"uri": chunk["sourceUri"]}},
                 "metadata": dict(chunk["metadata"]),
-                "score": round((1 - negative) / 2, 6),
+                "score": round(-negative, 6),
             }
         )
         if len(results) >= number:

@@ -108,10 +108,13 @@ def _routes(service: str, operations: tuple[str, ...]) -> list[tuple[str, re.Pat
         path = http["requestUri"].split("?")[0]
         pattern = re.sub(r"\\\{(\w+)(?:\\\+)?\\\}", r"(?P<\1>[^/]+)", re.escape(path).replace("/", "/"))
         pattern = pattern.rstrip("/") + "/?"
-        routes.append((http["method"], re.compile("^" + pattern + "$"), name))
-    # Longest literal prefix first so /guardrails/{id} does not shadow /guardrails/{id}/version/...
-    routes.sort(key=lambda r: -len(r[1].pattern))
-    return routes
+        segments = [s for s in path.split("/") if s]
+        literal = sum(1 for s in segments if "{" not in s)
+        routes.append((http["method"], re.compile("^" + pattern + "$"), name, len(segments), literal))
+    # Most segments first so /guardrails/{id} does not shadow /guardrails/{id}/version/..., then
+    # most literal segments so /flows/validate-definition is not read as /flows/{flowIdentifier}.
+    routes.sort(key=lambda r: (-r[3], -r[4], -len(r[1].pattern)))
+    return [r[:3] for r in routes]
 
 
 def _convert(shape, value: str) -> Any:

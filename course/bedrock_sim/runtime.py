@@ -12,9 +12,12 @@ from course.bedrock_sim import (
     catalogue,
     eventstream,
     families,
+    faults,
     guardrails,
     invocation_logging,
+    serving,
     state,
+    structured,
     textmodel,
 )
 from course.bedrock_sim.protocol import Call, Reply, ServiceError, validation
@@ -77,14 +80,17 @@ class Guarded:
     reason: str | None
 
 
-def _run(request: textmodel.Request, guard: Guard | None, extra: dict[str, Any]) -> Guarded:
+def _run(request: textmodel.Request, guard: Guard | None, extra: dict[str, Any], model_id: str = "") -> Guarded:
     """Generate with optional guardrail checks on input and output.
 
     ``extra`` may hold "guard" (the blocks the input check sees) and "grounding" (grounding
-    source and query blocks for the contextual grounding check of the output).
+    source and query blocks for the contextual grounding check of the output). Faults injected
+    on ``model_id`` (faults.py) shape the generated answer.
     """
     if guard is None:
-        return Guarded(textmodel.generate(request), "NONE", None, None, None, None)
+        return Guarded(
+            faults.after_generate(model_id, request, textmodel.generate(request)), "NONE", None, None, None, None
+        )
     guard_blocks = extra.get("guard") or [{"text": families.guarded_input_text(request)}]
     grounding = extra.get("grounding", [])
     checked = guardrails.evaluate(guard.config, "INPUT", guard_blocks)
@@ -103,7 +109,7 @@ def _run(request: textmodel.Request, guard: Guard | None, extra: dict[str, Any])
                     inner = block["guardContent"].get("text", {})
                     if inner.get("text") in masked:
                         inner["text"] = masked[inner["text"]]
-    result = textmodel.generate(request)
+    result = faults.after_generate(model_id, request, textmodel.generate(request))
     original = result.text
     if not original:
         return Guarded(result, "INTERVENED" if checked.intervened else "NONE", checked.assessment, None, None, None)
@@ -219,6 +225,8 @@ def _converse_request(
                         "name": spec["name"],
                         "description": spec.get("description", ""),
                         "schema": (spec.get("inputSchema") or {}).get("json", {}),
+                        # strict tool use fills every required property (structured.py)
+                        "strict": bool(spec.get("strict")) and structured.supported(model),
                     }
                 )
         picked = tool_config.get("toolChoice") or {}
@@ -230,6 +238,7 @@ def _converse_request(
         tool_choice=choice,
         max_tokens=max_tokens,
         stop_sequences=list(inference.get("stopSequences") or []),
+        output_schema=structured.schema_of(params, model),
     )
     guard_blocks: list[dict[str, Any]] = []
     grounding: list[dict[str, Any]] = []
@@ -254,6 +263,15 @@ def _resolve_for_converse(call: Call) -> tuple[catalogue.Resolved, dict[str, Any
     if ":prompt/" in model_id:
         from course.bedrock_sim import agent
 
+        fixed = [
+            k for k in ("additionalModelRequestFields", "inferenceConfig", "system", "toolConfig") if k in call.params
+        ]
+        if fixed:  # a managed prompt carries these itself
+            raise validation(
+                f"You can't include the {', '.join(fixed)} field(s) when the modelId is a prompt from Prompt "
+                "management. Define them in the prompt instead."
+            )
+
         rendered = agent.render_prompt(model_id, call.params.get("promptVariables") or {})
         resolved = catalogue.resolve(rendered["modelId"], call.region)
         return resolved, rendered
@@ -264,12 +282,17 @@ def _resolve_for_converse(call: Call) -> tuple[catalogue.Resolved, dict[str, Any
 
 def _chat(call: Call, operation: str) -> tuple[catalogue.Resolved, Guarded, Guard | None, dict[str, Any], str]:
     resolved, prompt = _resolve_for_converse(call)
-    model = resolved.model
+    plan = serving.prepare(call, resolved, operation)  # routers, tiers, cache points (serving.py)
+    model = plan.resolved.model
     request, extra = _converse_request(call.params, model, prompt)
+    faults.check_context(model, textmodel.count_input_tokens(request))
+    configs = (call.params.get("inferenceConfig"), (prompt or {}).get("inferenceConfig"))
+    if not any("maxTokens" in (c or {}) for c in configs):
+        request.max_tokens = faults.default_max_tokens(model["modelId"]) or request.max_tokens
     config = call.params.get("guardrailConfig") or {}
     guard = _guard(config.get("guardrailIdentifier"), config.get("guardrailVersion"), config.get("trace"), call.region)
-    _admit(model["modelId"])
-    guarded = _run(request, guard, extra)
+    serving.admit(plan)
+    guarded = _run(request, guard, extra, model["modelId"])
     result = guarded.result
     body: dict[str, Any] = {
         "output": {"message": {"role": "assistant", "content": result.blocks}},
@@ -281,8 +304,9 @@ def _chat(call: Call, operation: str) -> tuple[catalogue.Resolved, Guarded, Guar
         },
         "metrics": {"latencyMs": _latency(model, result.output_tokens)},
     }
+    serving.finish_converse(plan, body)
     if guard is not None and guard.trace != "disabled":
-        body["trace"] = {"guardrail": _trace(guard, guarded)}
+        body.setdefault("trace", {})["guardrail"] = _trace(guard, guarded)
     request_id = str(uuid.uuid4())
     logged_input = {k: v for k, v in call.params.items() if k != "modelId"}
     invocation_logging.deliver(
@@ -294,6 +318,7 @@ def _chat(call: Call, operation: str) -> tuple[catalogue.Resolved, Guarded, Guar
         body,
         result.input_tokens,
         result.output_tokens,
+        extra=serving.log_fields(plan),
     )
     return resolved, guarded, guard, body, request_id
 
@@ -332,6 +357,9 @@ def converse_stream(call: Call) -> Reply:
     metadata: dict[str, Any] = {"usage": body["usage"], "metrics": body["metrics"]}
     if "trace" in body:
         metadata["trace"] = body["trace"]
+    for key in ("performanceConfig", "serviceTier"):
+        if key in body:
+            metadata[key] = body[key]
     events.append(("metadata", metadata))
     return Reply(
         status=200,
@@ -358,19 +386,26 @@ def _invoke(call: Call, operation: str) -> tuple[dict[str, Any], Any, dict[str, 
         raise validation(
             "Malformed input request: #: expected type: JSONObject, please reformat your input and try again."
         )
+    plan = serving.prepare(call, resolved, operation, body)  # routers, tiers, cache points (serving.py)
+    model = plan.resolved.model
     job = families.parse(body, model)
+    if not isinstance(job, families.EmbedJob):
+        faults.check_context(model, textmodel.count_input_tokens(job))
+        if not faults.sets_max_tokens(body):
+            job.max_tokens = faults.default_max_tokens(model["modelId"]) or job.max_tokens
     guard = _guard(
         call.params.get("guardrailIdentifier"),
         call.params.get("guardrailVersion"),
         call.params.get("trace"),
         call.region,
     )
-    _admit(model["modelId"])
+    serving.admit(plan)
     request_id = str(uuid.uuid4())
     if isinstance(job, families.EmbedJob):
         if operation == "InvokeModelWithResponseStream":
             raise validation("The model is unsupported for streaming.")
         response, token_count = families.embed_response(job, model)
+        served = serving.finish_invoke(plan, response, token_count, 0)
         invocation_logging.deliver(
             call.region,
             operation,
@@ -381,19 +416,21 @@ def _invoke(call: Call, operation: str) -> tuple[dict[str, Any], Any, dict[str, 
             token_count,
             0,
             embedding=True,
+            extra=serving.log_fields(plan),
         )
         headers = {
             "X-Amzn-Bedrock-Input-Token-Count": str(token_count),
             "X-Amzn-Bedrock-Invocation-Latency": str(_latency(model, 0)),
-        }
+        } | served
         return model, None, response | {"_headers": headers}, request_id
-    guarded = _run(job, guard, {})
+    guarded = _run(job, guard, {}, model["modelId"])
     result = guarded.result
     response = families.render(result, model)
     if guard is not None:
         response["amazon-bedrock-guardrailAction"] = guarded.action
         if guard.trace != "disabled":
             response["amazon-bedrock-trace"] = {"guardrail": _trace(guard, guarded)}
+    served = serving.finish_invoke(plan, response, result.input_tokens, result.output_tokens)
     invocation_logging.deliver(
         call.region,
         operation,
@@ -403,12 +440,13 @@ def _invoke(call: Call, operation: str) -> tuple[dict[str, Any], Any, dict[str, 
         response,
         result.input_tokens,
         result.output_tokens,
+        extra=serving.log_fields(plan),
     )
     headers = {
         "X-Amzn-Bedrock-Input-Token-Count": str(result.input_tokens),
         "X-Amzn-Bedrock-Output-Token-Count": str(result.output_tokens),
         "X-Amzn-Bedrock-Invocation-Latency": str(_latency(model, result.output_tokens)),
-    }
+    } | served
     return model, result, response | {"_headers": headers}, request_id
 
 

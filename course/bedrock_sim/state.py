@@ -39,6 +39,18 @@ class State:
     prompts: dict[str, dict[str, Any]] = field(default_factory=dict)
     quotas: dict[str, Quota] = field(default_factory=dict)
     sessions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Operations: inference profiles, prompt routers, batch and customization jobs, the prompt
+    # cache, Region outages, per-call records and a simulated clock (seconds) for cache TTLs.
+    ops: dict[str, Any] = field(default_factory=dict)
+    evaluation_jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    faults: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (kind, target) -> options
+    # Bedrock Agents (agents.py and agent_*.py): agents with their action groups, aliases and
+    # versions; InvokeAgent sessions; session-summary memory; a record of every invocation.
+    agents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    agent_sessions: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+    agent_memory: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    agent_records: list[dict[str, Any]] = field(default_factory=list)
+    flows: dict[str, dict[str, Any]] = field(default_factory=dict)  # Bedrock Flows (flows.py)
     clock: _dt.datetime = field(default_factory=lambda: _dt.datetime(2025, 1, 1, tzinfo=_dt.UTC))
 
     def new_id(self, kind: str, length: int = 10, alphabet: str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") -> str:

@@ -15,6 +15,10 @@ returns a :class:`Result`. Rules, tried in order (see README.md):
 5. "Summarize ..." -> the first two sentences of the longest text.
 6. Otherwise a templated general reply naming the topic words.
 
+Before rules 3-6, :mod:`instructions` applies the instruction-following rules (judge prompts,
+injections, refusals, scope, zero-shot labels) and shapes the answer (word limits, JSON,
+chain-of-thought); with a Converse ``outputConfig`` schema, :mod:`structured` answers instead.
+
 Then ``stop_sequences`` cut the text and ``max_tokens`` truncates it (stop reason
 ``max_tokens``). Everything is a pure function of the request: same input, same output.
 """
@@ -43,6 +47,7 @@ class Request:
     tool_choice: str | None = None  # None/"auto", "any", "none" or a tool name
     max_tokens: int = 512
     stop_sequences: list[str] = field(default_factory=list)
+    output_schema: dict[str, Any] | None = None  # Converse outputConfig JSON schema (structured.py)
 
 
 @dataclass
@@ -159,13 +164,44 @@ def choose_tool(request: Request, user_text: str) -> dict[str, Any] | None:
     best, best_score = None, 0.0
     for tool in request.tools:
         name_terms = set(_split_name(tool["name"]))
-        desc_terms = set(tokens.content_terms(tool.get("description", "")))
+        desc_terms = set(tokens.content_terms(tool.get("description", ""))) | _schema_terms(tool.get("schema"))
         score = 2.0 * len(asked & name_terms) + len(asked & (desc_terms - name_terms))
         if score > best_score:
             best, best_score = tool, score
     if request.tool_choice == "any":
         return best or request.tools[0]
     return best if best_score >= 2.0 else None
+
+
+def _schema_terms(schema: dict[str, Any] | None) -> set[str]:
+    """Words of a tool's parameter names and descriptions: they count like its description."""
+    terms: set[str] = set()
+    for name, spec in ((schema or {}).get("properties") or {}).items():
+        terms.update(_split_name(name))
+        if isinstance(spec, dict):
+            terms.update(tokens.content_terms(spec.get("description", "")))
+    return terms
+
+
+_EXAMPLE_RE = re.compile(r"(?:such as|e\.g\.,?|for example|like)\s+[\"']?(\w[\w.@/-]*\w)", re.IGNORECASE)
+
+
+def _shape(word: str) -> str:
+    """Letters and digits in runs: ORD-1234 and ord-77 both have the shape A-9."""
+    return re.sub(r"A+", "A", re.sub(r"9+", "9", re.sub(r"[A-Za-z]", "A", re.sub(r"\d", "9", word))))
+
+
+def shaped_value(description: str | None, text: str) -> str | None:
+    """A word of ``text`` shaped like the example in a parameter description ("such as ORD-1234").
+
+    Only examples holding a digit and another character count (codes and ids), so "such as
+    France" or "such as 3" shape nothing.
+    """
+    example = _EXAMPLE_RE.search(description or "")
+    if not example or not re.search(r"\d", example.group(1)) or example.group(1).isdigit():
+        return None
+    wanted = _shape(example.group(1))
+    return next((w for w in re.findall(r"\w[\w.@/-]*\w|\w", text) if _shape(w) == wanted), None)
 
 
 _NUMBER_RE = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*\w)")
@@ -215,10 +251,14 @@ def extract_arguments(schema: dict[str, Any], text: str) -> dict[str, Any]:
                 else proper or quoted
             )
         else:
+            shaped = shaped_value(spec.get("description"), text)
             if quoted:
                 value = quoted.pop(0)
             elif labelled and labelled.group(1).lower() not in tokens.STOPWORDS and not labelled.group(1).isdigit():
                 value = labelled.group(1)
+            elif shaped:
+                value = shaped
+                proper = [p for p in proper if p not in shaped]
             elif proper:
                 value = proper.pop(0)
             elif name in required:
@@ -271,7 +311,9 @@ def _few_shot(transcript: str, user_text: str, assistant_texts: list[str]) -> st
 
 # ---------------------------------------------------------------- rule 4: context QA
 
-_TAG_RE = re.compile(r"<([A-Za-z_][\w-]*)(?:\s[^>]*)?>(.*?)</\1>", re.DOTALL)
+# A tag's content never holds another opening tag of the same name, so a tag named in the
+# instructions ("inside <document> tags") does not pair with the real block's closing tag.
+_TAG_RE = re.compile(r"<([A-Za-z_][\w-]*)(?:\s[^>]*)?>((?:(?!<\1[\s>]).)*?)</\1>", re.DOTALL)
 _CONTEXT_LABEL_RE = re.compile(
     r"(?:^|\n)\s*(?:context|contexts|documents?|passages?|search results|information|sources?|reference text)\s*:\s*",
     re.IGNORECASE,
@@ -343,6 +385,18 @@ def answer_from_context(passages: list[str], question: str) -> tuple[str | None,
 
 def respond_text(request: Request) -> str:
     """The full (untruncated) text answer for a request without tool use."""
+    from course.bedrock_sim import instructions  # instruction-following rules run first
+
+    return instructions.respond(request, _plain_text)
+
+
+def few_shot_label(transcript: str, user_text: str, assistant_texts: list[str]) -> str | None:
+    """Rule 3 on its own: the few-shot label answer, or None."""
+    return _few_shot(transcript, user_text, assistant_texts)
+
+
+def _plain_text(request: Request) -> str:
+    """Rules 3 to 6 (few-shot labels, context QA, summary, general reply)."""
     phrasing = data.phrasing()
     user_turns = [m for m in request.messages if m.get("role") == "user"]
     user_text = message_text(user_turns[-1]) if user_turns else ""
@@ -406,12 +460,23 @@ def generate(request: Request) -> Result:
 
     tool = choose_tool(request, user_text)
     if tool is not None:
-        arguments = extract_arguments(tool.get("schema", {}), user_text)
+        if tool.get("strict"):  # strict tool use: the input is filled like structured output (structured.py)
+            from course.bedrock_sim import structured
+
+            arguments = structured.fill(tool.get("schema", {}), user_text)
+        else:
+            arguments = extract_arguments(tool.get("schema", {}), user_text)
         preamble = pick(data.phrasing()["toolPreamble"], tool["name"]).format(tool=tool["name"])
         tool_use_id = "tooluse_" + _digest(request.messages, tool["name"])[:22]
         use = {"toolUseId": tool_use_id, "name": tool["name"], "input": arguments}
         output_tokens = tokens.count(preamble) + tokens.count(block_text({"toolUse": use}))
         return Result([{"text": preamble}, {"toolUse": use}], "tool_use", input_tokens, output_tokens)
 
-    text, stop_reason, matched = _apply_limits(respond_text(request), request)
+    if request.output_schema is not None:  # structured output: JSON that follows the schema
+        from course.bedrock_sim import structured
+
+        answer = structured.respond(request)
+    else:
+        answer = respond_text(request)
+    text, stop_reason, matched = _apply_limits(answer, request)
     return Result([{"text": text}], stop_reason, input_tokens, tokens.count(text), matched)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from course.bedrock_sim import embeddings, state
+from course.bedrock_sim import state
 from course.bedrock_sim.protocol import Call, Reply, ServiceError, validation
 
 _OPS = ("$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$exists")
@@ -64,6 +64,21 @@ def matches(flt: dict[str, Any] | None, metadata: dict[str, Any]) -> bool:
     return True
 
 
+def _distances(query: list[float], rows: list[list[float]], metric: str) -> list[float]:
+    """``1 - cosine`` or the L2 distance of each row to ``query`` (numpy, one pass)."""
+    import numpy as np
+
+    if not rows:
+        return []
+    matrix = np.asarray(rows, dtype=float)
+    q = np.asarray(query, dtype=float)
+    if metric != "cosine":
+        return list(np.linalg.norm(matrix - q, axis=1))
+    norms = np.linalg.norm(matrix, axis=1) * (np.linalg.norm(q) or 1.0)
+    norms[norms == 0] = 1.0
+    return list(1 - (matrix @ q) / norms)
+
+
 def query_vectors(call: Call) -> Reply:
     from moto.s3vectors.models import s3vectors_backends
     from moto.utilities.utils import get_partition
@@ -83,13 +98,9 @@ def query_vectors(call: Call) -> Reply:
     if len(query) != index.dimension:
         raise validation(f"Query vector contains invalid dimension: expected {index.dimension}, got {len(query)}.")
     metric = index.distance_metric
-    scored = []
-    for position, vector in enumerate(index.vectors.values()):
-        if not matches(p.get("filter"), vector.metadata or {}):
-            continue
-        data = vector.data["float32"]
-        distance = 1 - embeddings.cosine(query, data) if metric == "cosine" else embeddings.euclidean(query, data)
-        scored.append((distance, position, vector))
+    kept = [(i, v) for i, v in enumerate(index.vectors.values()) if matches(p.get("filter"), v.metadata or {})]
+    distances = _distances(query, [v.data["float32"] for _, v in kept], metric)
+    scored = [(float(d), position, vector) for d, (position, vector) in zip(distances, kept)]
     scored.sort(key=lambda item: (item[0], item[1]))
     items = []
     for distance, _, vector in scored[:top_k]:
@@ -102,4 +113,63 @@ def query_vectors(call: Call) -> Reply:
     return Reply({"vectors": items, "distanceMetric": metric})
 
 
-OPERATIONS = {"QueryVectors": query_vectors}
+def _get_index(call: Call):
+    from moto.s3vectors.models import s3vectors_backends
+    from moto.utilities.utils import get_partition
+
+    p = call.params
+    backend = s3vectors_backends[state.ACCOUNT_ID][get_partition(call.region)]
+    try:
+        return backend.get_index(p.get("vectorBucketName"), p.get("indexName"), p.get("indexArn"))
+    except Exception as exc:  # moto's IndexNotFound
+        raise ServiceError("NotFoundException", "The specified index could not be found", 404) from exc
+
+
+PAGE_BYTES = 1024 * 1024  # a page stops at 1 MB of data even below maxResults, as on AWS
+
+
+def list_vectors(call: Call) -> Reply:
+    """ListVectors with real paging (moto returns every vector at once): ``maxResults`` (default
+    500), a 1 MB page limit, ``nextToken``, and parallel ``segmentCount``/``segmentIndex``."""
+    import json
+
+    p = call.params
+    index = _get_index(call)
+    count, segment = p.get("segmentCount"), p.get("segmentIndex")
+    if (count is None) != (segment is None):
+        raise validation("segmentCount and segmentIndex must be provided together.")
+    keys = list(index.vectors)
+    if count is not None:
+        if segment >= count:
+            raise validation("segmentIndex must be less than segmentCount.")
+        keys = keys[segment::count]
+    try:
+        start = int(p.get("nextToken") or 0)
+    except ValueError as exc:
+        raise validation("The provided nextToken is not valid.") from exc
+    limit = p.get("maxResults") or 500
+    items, size, position = [], 0, start
+    while position < len(keys) and len(items) < limit:
+        vector = index.vectors[keys[position]]
+        item: dict[str, Any] = {"key": vector.key}
+        if p.get("returnData"):
+            item["data"] = {"float32": list(vector.data["float32"])}
+        if p.get("returnMetadata"):
+            item["metadata"] = vector.metadata or {}
+        # Counted as stored: 4 bytes per float32, metadata as JSON.
+        size += (
+            len(vector.key)
+            + 4 * len(item.get("data", {}).get("float32", []))
+            + len(json.dumps(item.get("metadata", "")))
+        )
+        if items and size > PAGE_BYTES:
+            break
+        items.append(item)
+        position += 1
+    output: dict[str, Any] = {"vectors": items}
+    if position < len(keys):
+        output["nextToken"] = str(position)
+    return Reply(output)
+
+
+OPERATIONS = {"QueryVectors": query_vectors, "ListVectors": list_vectors}

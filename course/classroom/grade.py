@@ -191,6 +191,9 @@ def grade_class(
     config = plain(nbconfig.load(course_root, extra_config))
     db_url = db_url or config.get("CourseDirectory", {}).get("db_url") or f"sqlite:///{course_root / 'gradebook.db'}"
     course_id = nbconfig.course_id(config)
+    # Workers grade in scratch copies; the jailed kernel must not see the real course either.
+    execute = config.setdefault("LimitedExecute", {})
+    execute["hide"] = [*execute.get("hide", []), str(course_root)]
     [config_f] = client.scatter([config], broadcast=True)
     queued = []
     for name in names:

@@ -30,7 +30,7 @@ BUILTINS = (
     "__build_class__",
 )
 SHELL_METHODS = ("run_cell", "run_cell_async", "run_code", "run_ast_nodes", "showtraceback", "_showtraceback")
-GUARDED_MODULES = ("course.checks", "course.grading", "course.scoring", "course.answers")
+GUARDED_MODULES = ("course.checks", "course.grading", "course.scoring", "course.answers", "course.paging")
 
 _saved: dict[str, object] = {}
 

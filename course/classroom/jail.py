@@ -7,7 +7,10 @@ of the kernel command. Two stages, because namespaces must exist before mounts a
    IPython start-up file that starts the course sandbox before any student code), resource
    limits (address space, file size, no core dumps), then ``unshare`` into new mount and
    network namespaces (plus a user namespace when the grader is not root);
-2. inside: every file system is remounted read-only (in this namespace only) but for the
+2. inside: the course directory is covered by an empty folder into which only what the kernel
+   needs is put back (the notebook's own folder, the course package, the Python environment),
+   so solutions, hidden tests, answer keys, the gradebook and other students' work cannot be
+   read; every file system is remounted read-only (in this namespace only) but for the
    notebook's folder and the jail, and the grader's AWS credential files are covered by empty
    ones; then every capability is dropped (``setpriv``) so nothing can be
    remounted, and the kernel starts. The new network namespace has no interfaces up: no
@@ -61,6 +64,8 @@ def kernel_env(spec: dict, environ: dict[str, str]) -> dict[str, str]:
 
 
 def prepare_home(spec: dict) -> None:
+    if spec.get("stage"):
+        Path(spec["stage"]).mkdir(parents=True, exist_ok=True)
     home = Path(spec["home"])
     startup = home / ".ipython" / "profile_default" / "startup"
     startup.mkdir(parents=True, exist_ok=True)
@@ -111,19 +116,85 @@ SPECIAL = ("/proc", "/sys", "/dev")
 
 def mount_points() -> list[str]:
     """Every mount point this namespace sees (field 5 of /proc/self/mountinfo, unescaped)."""
-    points = []
+    return list(mount_options())
+
+
+def mount_options() -> dict[str, list[str]]:
+    """Each mount point and its per-mount options (field 6 of /proc/self/mountinfo: rw,nosuid,...)."""
+    found: dict[str, list[str]] = {}
     for line in Path("/proc/self/mountinfo").read_text().splitlines():
-        point = line.split()[4]
-        points.append(point.encode().decode("unicode_escape"))
-    return points
+        fields = line.split()
+        found[fields[4].encode().decode("unicode_escape")] = fields[5].split(",")
+    return found
+
+
+# Flags a user namespace may not clear on a mount it inherited ("locked"): a read-only remount
+# must repeat them, or the kernel refuses it (EPERM).
+LOCKED = ("nosuid", "nodev", "noexec", "noatime", "nodiratime", "relatime", "strictatime")
+
+
+def remount_read_only(point: str, options: list[str]) -> None:
+    """Make ``point`` read-only in this namespace, keeping its locked flags.
+
+    A mount the jailed kernel cannot even reach (a folder it has no search permission for)
+    is left as it is: nothing below it can be read or written either way."""
+    kept = [o for o in options if o in LOCKED]
+    try:
+        _mount("-o", ",".join(["remount", "bind", "ro", *kept]), point)
+    except OSError:
+        try:
+            os.stat(point)
+        except PermissionError:
+            return
+        raise
+
+
+def _within(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def hide_courses(spec: dict) -> None:
+    """Cover each course directory with an empty tmpfs and put back only the paths the kernel needs.
+
+    The paths kept are first bound to a staging folder in the jail (the tmpfs will hide their
+    originals), then bound again at their own place inside the tmpfs.
+    """
+    staging = Path(spec.get("stage") or Path(spec["tmp"]).parent / "stage")
+    for n, root in enumerate(os.path.realpath(r) for r in spec.get("hide", [])):
+        if not os.path.isdir(root):
+            continue
+        keep = sorted({k for k in (os.path.realpath(p) for p in spec.get("keep", [])) if _within(k, root)})
+        if root in keep or any(_within(root, k) for k in keep):
+            continue  # the notebook is the course directory itself: nothing to hide
+        keep = [k for k in keep if os.path.exists(k) and not any(_within(k, o) and k != o for o in keep)]
+        saved = []
+        for m, path in enumerate(keep):
+            spot = staging / f"{n}-{m}"
+            if os.path.isdir(path):
+                spot.mkdir(parents=True, exist_ok=True)
+            else:
+                spot.parent.mkdir(parents=True, exist_ok=True)
+                spot.touch()
+            _mount("--bind", path, str(spot))
+            saved.append((path, spot))
+        _mount("-t", "tmpfs", "-o", "size=64k,mode=755", "tmpfs", root)
+        for path, spot in saved:
+            if spot.is_dir():
+                os.makedirs(path, exist_ok=True)
+            else:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                Path(path).touch()
+            _mount("--bind", str(spot), path)
+            subprocess.run(["umount", "-l", str(spot)], capture_output=True, check=False)
 
 
 def make_mounts(spec: dict) -> None:
-    """Inside the new mount namespace: writable holes, hidden credentials, everything else read-only.
+    """Inside the new mount namespace: courses hidden, writable holes, hidden credentials, the rest read-only.
 
     Remounting each existing mount read-only changes this namespace only; the holes are
     mounts of their own, made first, so they stay writable.
     """
+    hide_courses(spec)
     holes = [os.path.realpath(p) for p in spec["writable"]]
     for path in holes:
         _mount("--bind", path, path)
@@ -136,11 +207,11 @@ def make_mounts(spec: dict) -> None:
         else:
             continue
         hidden.append(os.path.realpath(path))
-    for point in mount_points():
+    for point, options in mount_options().items():
         special = any(point == s or point.startswith(s + "/") for s in SPECIAL)
         if special or point in holes or point in hidden:
             continue
-        _mount("-o", "remount,bind,ro", point)
+        remount_read_only(point, options)
 
 
 def drop_privileges(kernel: list[str]) -> list[str]:

@@ -10,7 +10,9 @@ autograde`` and ``python -m course.classroom.grade`` load that file):
 - a kernel that dies, hangs or runs out of time is restarted, the cells that ran before are
   replayed without output, and grading goes on with the next cell; the cell that failed
   shows why, in the student's feedback;
-- the kernel runs in a jail (see ``jail``): no network, no credentials, read-only course;
+- the kernel runs in a jail (see ``jail``): no network, no credentials, a read-only system, and
+  of the course directory only the notebook's own folder (no solutions, hidden tests, answer
+  keys, gradebook or other students' work);
 - after every cell, a check that the code did not replace what the tests rely on (see
   ``integrity``); if it did, the later test cells score nothing and say why.
 """
@@ -32,7 +34,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import from_dict
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Integer, Unicode
+from traitlets import Bool, Integer, List, Unicode
 
 from course.classroom import jail
 
@@ -61,11 +63,16 @@ class LimitedExecute(Execute):
     memory_limit_mb = Integer(3072, help="address space of the kernel in MiB (0: no limit)").tag(config=True)
     file_size_limit_mb = Integer(64, help="largest file the kernel may write, in MiB (0: no limit)").tag(config=True)
     max_output_bytes = Integer(200_000, help="output kept per cell; the rest is dropped").tag(config=True)
-    isolate = Bool(True, help="run the kernel in a jail (no network, no credentials, read-only course)").tag(
+    isolate = Bool(True, help="run the kernel in a jail (no network, no credentials, read-only, course hidden)").tag(
         config=True
     )
     require_isolation = Bool(
         False, help="refuse to grade when the jail cannot be set up here (otherwise: warn and grade without it)"
+    ).tag(config=True)
+
+    hide = List(
+        Unicode(),
+        help="more folders to hide from the kernel (the real course when grading runs in a scratch copy)",
     ).tag(config=True)
 
     def __init__(self, *args, **kwargs):
@@ -105,6 +112,10 @@ class LimitedExecute(Execute):
             "file_size_mb": self.file_size_limit_mb,
             "writable": [str(self._jail_dir), str(Path(cwd).resolve())],
             "hidden": credential_paths(),
+            # The course directory is hidden but for what the kernel needs (jail.hide_courses).
+            "hide": [*(str(p) for p in course_roots(Path(cwd), self.config)), *self.hide],
+            "keep": [str(Path(cwd).resolve()), *environment_paths()],
+            "stage": str(self._jail_dir / "stage"),
         }
         path = self._jail_dir / "spec.json"
         path.write_text(json.dumps(spec))
@@ -265,6 +276,34 @@ def is_test_cell(cell) -> bool:
 
 def error_output(name: str, message: str, hint: str):
     return new_output("error", ename=name, evalue=message, traceback=[f"{name}: {message}", f"What to try: {hint}"])
+
+
+COURSE_MARKERS = ("gradebook.db", "nbgrader_config.py")
+
+
+def course_roots(notebook_folder: Path, config=None) -> list[Path]:
+    """The course directories to hide from the kernel: nbgrader's CourseDirectory.root, the
+    folder the grader runs in, and the nearest folder above the notebook, each if it holds a
+    gradebook or an nbgrader_config.py."""
+    roots = []
+    configured = ""
+    if config is not None and "CourseDirectory" in config:
+        configured = config.CourseDirectory.get("root", "")
+    for start in (Path(configured or os.getcwd()).resolve(), Path.cwd().resolve()):
+        if any((start / m).exists() for m in COURSE_MARKERS):
+            roots.append(start)
+    for parent in notebook_folder.resolve().parents:
+        if any((parent / m).exists() for m in COURSE_MARKERS):
+            roots.append(parent)
+            break
+    return list(dict.fromkeys(roots))
+
+
+def environment_paths() -> list[str]:
+    """What the kernel runs from: the Python environment and the installed course package."""
+    import course
+
+    return [sys.prefix, sys.base_prefix, sys.exec_prefix, *(str(Path(p).resolve()) for p in course.__path__)]
 
 
 def credential_paths() -> list[str]:

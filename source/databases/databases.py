@@ -249,9 +249,12 @@ def _check_cluster(client, sent, cluster_id, lo, hi, out):
     checks.expect_type(out, dict, "create_vector_cluster should return a dict")
     for key in ("cluster_arn", "secret_arn", "writer_id"):
         checks.expect_in(key, out, "the returned dict is missing a key")
-    cl = client.describe_db_clusters(DBClusterIdentifier=cluster_id)["DBClusters"][0]
+    cl = checks.read(f"the cluster {cluster_id}", client.describe_db_clusters, DBClusterIdentifier=cluster_id)[
+        "DBClusters"][0]
     checks.expect_equal(out["cluster_arn"], cl["DBClusterArn"], "cluster_arn should be the new cluster's ARN")
     checks.expect_equal(cl["Engine"], "aurora-postgresql", "the engine should be aurora-postgresql")
+    checks.expect_equal((cl.get("EngineVersion"), cl.get("DatabaseName"), cl.get("MasterUsername")),
+                        ("16.6", "rag", "kbadmin"), "engine version, database name and master user")
     checks.expect_equal(cl.get("EngineMode"), "provisioned",
                         "Serverless v2 clusters use the ordinary (provisioned) engine mode",
                         hint="do not pass EngineMode='serverless': that is Aurora Serverless v1, retired in 2025")
@@ -277,7 +280,8 @@ def _check_cluster(client, sent, cluster_id, lo, hi, out):
     checks.expect("MasterUserPassword" not in request, "never send a master password when RDS manages it",
                   expected="no MasterUserPassword", found="a password in the request")
     checks.expect_equal(out["writer_id"], f"{cluster_id}-writer", "writer_id should be '<cluster_id>-writer'")
-    inst = client.describe_db_instances(DBInstanceIdentifier=out["writer_id"])["DBInstances"][0]
+    inst = checks.read(f"the writer instance {out['writer_id']}", client.describe_db_instances,
+                       DBInstanceIdentifier=out["writer_id"])["DBInstances"][0]
     checks.expect_equal(inst["DBInstanceClass"], "db.serverless", "the writer should be a db.serverless instance")
     checks.expect_equal(inst.get("DBClusterIdentifier"), cluster_id, "the writer should belong to the cluster")
     return cl
@@ -441,13 +445,14 @@ def create_history_table(ddb, table_name):
 
 # %% kind="tests" grade_id="dynamodb-history-table-tests" points=3
 """Does the table have the right keys, an on-demand sparse by-user index, a two-image stream, TTL and PITR?"""
+import json
 import uuid
 
 _ddb = aws.client("dynamodb")
 
 
 def _check_history_table(name, arn):
-    t = _ddb.describe_table(TableName=name)["Table"]
+    t = checks.read(f"the table {name}", _ddb.describe_table, TableName=name)["Table"]
     checks.expect_equal(arn, t["TableArn"], "create_history_table should return the table ARN")
     keys = {k["AttributeName"]: k["KeyType"] for k in t["KeySchema"]}
     checks.expect_equal(keys, {"session_id": "HASH", "ts": "RANGE"}, "the table key should be session_id + ts")
@@ -461,7 +466,7 @@ def _check_history_table(name, arn):
     checks.expect_in("by-user", gsis, "the table needs a GSI named by-user")
     gkeys = {k["AttributeName"]: k["KeyType"] for k in gsis["by-user"]["KeySchema"]}
     checks.expect_equal(gkeys, {"user_id": "HASH", "last_turn_at": "RANGE"}, "the by-user index key")
-    checks.expect_equal(gsis["by-user"]["Projection"]["ProjectionType"], "ALL", "the index should project ALL")
+    checks.expect_equal(gsis["by-user"].get("Projection", {}).get("ProjectionType"), "ALL", "the index should project ALL")
     spec = t.get("StreamSpecification") or {}
     checks.expect_equal((spec.get("StreamEnabled"), spec.get("StreamViewType")), (True, "NEW_AND_OLD_IMAGES"),
                         "the stream should carry both old and new images",
@@ -474,8 +479,46 @@ def _check_history_table(name, arn):
                         "point-in-time recovery should be enabled", hint="ddb.update_continuous_backups(...)")
 
 
+from botocore.awsrequest import AWSResponse
+
+# As on AWS, a new table is CREATING for a moment: updating it before it is seen ACTIVE is refused.
+_seen_active = set()
+
+
+def _note_active(parsed, **kwargs):
+    table = (parsed or {}).get("Table", {})
+    if table.get("TableStatus") == "ACTIVE":
+        _seen_active.add(table.get("TableName"))
+
+
+def _refuse_while_creating(params, model, **kwargs):
+    name = json.loads(params.get("body") or b"{}").get("TableName")  # the request as it would be sent
+    if name in _seen_active:
+        return None
+    error = {"Code": "ResourceInUseException", "Message": f"Attempt to change a resource which is still in use: "
+             f"Table is being created: {name}"}
+    return AWSResponse("", 400, {}, None), {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}
+
+
+def _refuse_disabled_stream_view(params, model, **kwargs):
+    # As on AWS: a view type is only valid for an enabled stream.
+    spec = json.loads(params.get("body") or b"{}").get("StreamSpecification") or {}
+    if spec.get("StreamEnabled") or "StreamViewType" not in spec:
+        return None
+    error = {"Code": "ValidationException", "Message": "One or more parameter values were invalid: Table is being "
+             "created with a stream disabled, UpdateViewType should not be specified"}
+    return AWSResponse("", 400, {}, None), {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}
+
+
+_ddb.meta.events.register("after-call.dynamodb.DescribeTable", _note_active, unique_id="aip-note-active")
+_ddb.meta.events.register("before-call.dynamodb.CreateTable", _refuse_disabled_stream_view,
+                          unique_id="aip-disabled-stream-view")
+for _op in ("UpdateTimeToLive", "UpdateContinuousBackups"):
+    _ddb.meta.events.register(f"before-call.dynamodb.{_op}", _refuse_while_creating, unique_id=f"aip-creating-{_op}")
+
 _name = f"chat-history-{uuid.uuid4().hex[:8]}"
-_arn = checks.call(create_history_table, _ddb, _name)
+_arn = checks.call(create_history_table, _ddb, _name,
+                   hint="wait until the table is ACTIVE (ddb.get_waiter('table_exists')) before updating it")
 _check_history_table(_name, _arn)
 print("Visible checks passed.")
 
@@ -715,6 +758,9 @@ quiz.show("databases", "dynamodb-streams")
 #   and `NewImage` (an attribute present on one side only counts as changed). For an `INSERT`
 #   that is every attribute of the new image; for a `REMOVE` every attribute of the old image.
 #
+# A stream can have several shards (a shard splits as the table grows): read every shard, in the
+# order `describe_stream` lists them.
+#
 # Hints: `streams.describe_stream(StreamArn=...)["StreamDescription"]["Shards"]`; for each shard
 # `streams.get_shard_iterator(..., ShardIteratorType="TRIM_HORIZON")`, then call
 # `streams.get_records(ShardIterator=...)` and follow `NextShardIterator` until a call returns no
@@ -782,8 +828,17 @@ _ddb.put_item(TableName=_tbl, Item={"template_id": {"S": "translate"}, "body": {
 _ddb.update_item(TableName=_tbl, Key={"template_id": {"S": "translate"}}, UpdateExpression="SET approved_by = :a",
                  ExpressionAttributeValues={":a": {"S": "maria"}})
 _ddb.delete_item(TableName=_tbl, Key={"template_id": {"S": "summarise"}})
-_log = checks.call(audit_log, _streams, _sarn)
+from course import paging
+
+
+def _audit(arn):
+    with paging.small_pages(2):  # a stream read returns a few records at a time: follow NextShardIterator
+        return checks.call(audit_log, _streams, arn)
+
+
+_log = _audit(_sarn)
 checks.expect_type(_log, list, "audit_log should return a list")
+checks.expect(all(isinstance(e, dict) for e in _log), "each entry of the audit log should be a dict", found=_log[:2])
 checks.expect_equal([e.get("event") for e in _log], ["INSERT", "MODIFY", "INSERT", "MODIFY", "REMOVE"],
                     "one entry per stream record, in order",
                     hint="start at TRIM_HORIZON (LATEST skips everything already in the stream)")
@@ -806,7 +861,7 @@ _ddb.update_item(TableName=_tbl2, Key={"doc_id": {"S": _doc}, "chunk": {"N": "3"
                  ExpressionAttributeValues={":t": {"BOOL": True}})
 _ddb.put_item(TableName=_tbl2, Item={"doc_id": {"S": _doc}, "chunk": {"N": "4"}, "text": {"S": "beta"}})
 _ddb.delete_item(TableName=_tbl2, Key={"doc_id": {"S": _doc}, "chunk": {"N": "4"}})
-_log2 = checks.call(audit_log, _streams, _sarn2)
+_log2 = _audit(_sarn2)
 checks.expect_equal(
     [(e.get("event"), e.get("keys"), e.get("changed")) for e in _log2],
     [("INSERT", {"doc_id": _doc, "chunk": 3}, ["chunk", "doc_id", "embedded", "owner", "text"]),
@@ -814,6 +869,45 @@ checks.expect_equal(
      ("INSERT", {"doc_id": _doc, "chunk": 4}, ["chunk", "doc_id", "text"]),
      ("REMOVE", {"doc_id": _doc, "chunk": 4}, ["chunk", "doc_id", "text"])],
     "the audit log of a second table (composite numeric key, removed attribute)",
+)
+
+# A stream with two shards: the parent shard's records, then its child's. moto gives a stream one
+# shard, so the child shard here is another table's stream, listed under the first stream's ARN.
+_tbl3, _sarn3 = _table_with_stream([("template_id", "S", "HASH")])
+_tbl4, _sarn4 = _table_with_stream([("template_id", "S", "HASH")])
+_ddb.put_item(TableName=_tbl3, Item={"template_id": {"S": "classify"}, "body": {"S": "Classify {ticket}"}})
+_ddb.put_item(TableName=_tbl4, Item={"template_id": {"S": "extract"}, "body": {"S": "Extract {fields}"}})
+_ddb.delete_item(TableName=_tbl4, Key={"template_id": {"S": "extract"}})
+_real_shard = _streams.describe_stream(StreamArn=_sarn4)["StreamDescription"]["Shards"][0]
+_child = f"shardId-{uuid.uuid4().int % 10**20:020d}-{uuid.uuid4().hex[:8]}"
+
+
+def _list_child_shard(parsed, **kwargs):
+    desc = (parsed or {}).get("StreamDescription") or {}
+    if desc.get("StreamArn") == _sarn3 and desc.get("Shards"):
+        desc["Shards"] = desc["Shards"] + [{**_real_shard, "ShardId": _child, "ParentShardId": desc["Shards"][0]["ShardId"]}]
+
+
+def _read_child_shard(params, **kwargs):
+    if params.get("ShardId") == _child:
+        params.update(StreamArn=_sarn4, ShardId=_real_shard["ShardId"])
+
+
+_hooks = [("after-call.dynamodbstreams.DescribeStream", _list_child_shard, "aip-child-shard-list"),
+          ("before-parameter-build.dynamodbstreams.GetShardIterator", _read_child_shard, "aip-child-shard-read")]
+for _event, _fn, _uid in _hooks:
+    _streams.meta.events.register(_event, _fn, unique_id=_uid)
+try:
+    _log3 = _audit(_sarn3)
+finally:
+    for _event, _fn, _uid in _hooks:
+        _streams.meta.events.unregister(_event, _fn, unique_id=_uid)
+checks.expect_equal(
+    [(e.get("event"), e.get("keys")) if isinstance(e, dict) else e for e in _log3] if isinstance(_log3, list) else _log3,
+    [("INSERT", {"template_id": "classify"}), ("INSERT", {"template_id": "extract"}),
+     ("REMOVE", {"template_id": "extract"})],
+    "the records of every shard of a stream with two shards (parent, then child)",
+    hint="loop over every shard that describe_stream lists, not only the first",
 )
 ### END HIDDEN TESTS
 
@@ -1004,15 +1098,24 @@ def _counting_bedrock():
     return client, calls
 
 
+def _answer(*args, **kwargs):
+    """cached_answer's (text, hit) pair, checked before it is unpacked."""
+    out = checks.call(cached_answer, *args, **kwargs)
+    checks.expect(isinstance(out, tuple) and len(out) == 2, "cached_answer should return a (text, hit) tuple",
+                  expected="(text, hit)", found=out)
+    checks.expect_type(out[1], bool, "hit should be True or False")
+    return out
+
+
 _br, _calls = _counting_bedrock()
 _cache = {}
 _q = "How long do you keep my chat history?"
-_a1, _h1 = checks.call(cached_answer, _br, _cache, HAIKU, _q, 3600, 1000.0)
-_a2, _h2 = checks.call(cached_answer, _br, _cache, HAIKU, _q, 3600, 1500.0)
+_a1, _h1 = _answer(_br, _cache, HAIKU, _q, 3600, 1000.0)
+_a2, _h2 = _answer(_br, _cache, HAIKU, _q, 3600, 1500.0)
 checks.expect_equal((_h1, _h2), (False, True), "the first call misses, the repeat within the TTL hits")
 checks.expect_equal(_a2, _a1, "a hit returns the cached answer")
 checks.expect_equal(len(_calls), 1, "a hit must not call the model", hint="return before bedrock.converse on a hit")
-_a3, _h3 = checks.call(cached_answer, _br, _cache, HAIKU, _q, 3600, 4600.0)
+_a3, _h3 = _answer(_br, _cache, HAIKU, _q, 3600, 4600.0)
 checks.expect(_h3 is False and len(_calls) == 2, "at now == expires_at the entry has expired: call the model again",
               expected="a miss and a second model call", found=f"hit={_h3}, model calls={len(_calls)}")
 print("Visible checks passed.")
@@ -1021,18 +1124,18 @@ print("Visible checks passed.")
 _br2, _calls2 = _counting_bedrock()
 _cache2 = {}
 _q2 = f"Which plan includes roaming {uuid.uuid4().hex[:5]}?"
-checks.call(cached_answer, _br2, _cache2, HAIKU, _q2, 600, 0.0)
+_answer(_br2, _cache2, HAIKU, _q2, 600, 0.0)
 _key = "llm:" + hashlib.sha256(f"{HAIKU}|{' '.join(_q2.lower().split())}".encode()).hexdigest()
 checks.expect_in(_key, _cache2, "the cache key should be llm: + sha256(model_id|normalised prompt)")
 checks.expect_equal(_cache2[_key].get("expires_at"), 600.0, "expires_at should be now + ttl_seconds")
-_, _hv = checks.call(cached_answer, _br2, _cache2, HAIKU, "  " + _q2.upper().replace(" ", "   ") + " ", 600, 10.0)
+_, _hv = _answer(_br2, _cache2, HAIKU, "  " + _q2.upper().replace(" ", "   ") + " ", 600, 10.0)
 checks.expect(_hv is True, "case and extra whitespace should not defeat the cache", expected=True, found=_hv)
-_, _hm = checks.call(cached_answer, _br2, _cache2, "amazon.nova-micro-v1:0", _q2, 600, 10.0)
+_, _hm = _answer(_br2, _cache2, "amazon.nova-micro-v1:0", _q2, 600, 10.0)
 checks.expect(_hm is False, "another model's answer is a different cache entry", expected=False, found=_hm)
 _n = len(_calls2)
 _long_q = "Explain in detail how roaming charges are calculated for prepaid plans abroad."
-_t1, _x1 = checks.call(cached_answer, _br2, _cache2, HAIKU, _long_q, 600, 20.0, max_tokens=3)
-_t2, _x2 = checks.call(cached_answer, _br2, _cache2, HAIKU, _long_q, 600, 21.0, max_tokens=3)
+_t1, _x1 = _answer(_br2, _cache2, HAIKU, _long_q, 600, 20.0, max_tokens=3)
+_t2, _x2 = _answer(_br2, _cache2, HAIKU, _long_q, 600, 21.0, max_tokens=3)
 checks.expect(_x1 is False and _x2 is False and len(_calls2) == _n + 2,
               "a truncated answer (stopReason max_tokens) must not be cached",
               expected="two misses and two model calls", found=f"hits={(_x1, _x2)}, calls={len(_calls2) - _n}",
@@ -1125,9 +1228,6 @@ _table.round(3)
 # **Exam tip:** if an answer proposes Cloud Directory for a new application, prefer Neptune for
 # rich relationships or DynamoDB for simple hierarchies looked up by key. For people who sign in,
 # the answer is IAM Identity Center or Cognito, not a database.
-
-# %%
-quiz.show("databases", "cloud-directory")
 
 # %% [markdown]
 # ### Exercise 6 — choose the database (2 points)

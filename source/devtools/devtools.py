@@ -202,7 +202,8 @@ def _stack_check(stack_name, bucket, queue, model_id):
     cfn, s3, sqs, ssm = (aws.client(s) for s in ("cloudformation", "s3", "sqs", "ssm"))
     outputs = checks.call(deploy_genai_stack, cfn, stack_name, bucket, queue, model_id)
     checks.expect_type(outputs, dict, "deploy_genai_stack should return the outputs as a dict")
-    stack = cfn.describe_stacks(StackName=stack_name)["Stacks"][0]
+    with checks.step(f"reading the stack {stack_name}", hint="cfn.create_stack(StackName=stack_name, ...)"):
+        stack = cfn.describe_stacks(StackName=stack_name)["Stacks"][0]
     checks.expect_equal(stack["StackStatus"], "CREATE_COMPLETE", "the stack should be created")
     for key in ("BucketName", "QueueUrl", "ModelIdParameterName"):
         checks.expect_in(key, outputs, f"the outputs should include {key}")
@@ -247,6 +248,10 @@ checks.expect(_model2 not in json.dumps(_body), "the model id must not be writte
               expected="a Ref to the ModelId parameter", found="the literal model id in the template")
 _buckets = [r for r in _body.get("Resources", {}).values() if r.get("Type") == "AWS::S3::Bucket"]
 checks.expect(len(_buckets) == 1, "the template should have one S3 bucket", expected=1, found=len(_buckets))
+checks.expect_equal(_body.get("AWSTemplateFormatVersion", "2010-09-09"), "2010-09-09",
+                    "AWSTemplateFormatVersion, if given, must be 2010-09-09 (the only valid value)")
+checks.expect_equal(((_body.get("Parameters") or {}).get("ModelId") or {}).get("Type"), "String",
+                    "the template parameter ModelId should have the type String")
 checks.expect_equal(_buckets[0].get("Properties", {}).get("VersioningConfiguration", {}).get("Status"), "Enabled",
                     "the bucket should have versioning enabled")
 checks.expect_equal(int(_attrs["VisibilityTimeout"]), 900, "the job queue's visibility timeout should be 900 s")
@@ -666,7 +671,35 @@ checks.expect_client_error(
 checks.expect_equal(_slept3, [], "a ValidationException must not be retried")
 # Success on the first attempt: no waits.
 _res4 = checks.call(converse_with_backoff, _rt, "amazon.nova-lite-v1:0", "Say hi", sleep=_slept3.append)
+checks.expect_type(_res4, dict, "converse_with_backoff should return a dict")
 checks.expect_equal((_res4.get("attempts"), _res4.get("delays")), (1, []), "a first-time success needs no retry")
+
+
+class _Flaky:
+    """A client that fails with the given transient errors first, then answers."""
+
+    def __init__(self, codes):
+        self.codes, self.calls = list(codes), 0
+        self.exceptions = _rt.exceptions  # the real client's modelled error classes
+
+    def converse(self, **kwargs):
+        self.calls += 1
+        if self.codes:
+            code = self.codes.pop(0)
+            raise getattr(self.exceptions, code)(
+                {"Error": {"Code": code, "Message": code}, "ResponseMetadata": {"HTTPStatusCode": 503}}, "Converse")
+        return {"output": {"message": {"role": "assistant", "content": [{"text": "fine"}]}}, "stopReason": "end_turn",
+                "usage": {"inputTokens": 1, "outputTokens": 1, "totalTokens": 2}}
+
+
+_slept5, _flaky = [], _Flaky(["ServiceUnavailableException", "ModelNotReadyException"])
+_res5 = checks.call(converse_with_backoff, _flaky, _MODEL, "hi", base=0.5, cap=8.0, sleep=_slept5.append,
+                    rand=lambda: 1.0)
+checks.expect_type(_res5, dict, "converse_with_backoff should return a dict")
+checks.expect_equal((_flaky.calls, _res5.get("attempts"), _res5.get("delays"), _res5.get("text")),
+                    (3, 3, [0.5, 1.0], "fine"),
+                    "ServiceUnavailableException and ModelNotReadyException should be retried like throttling",
+                    hint="retry every code in RETRYABLE")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -844,13 +877,19 @@ def _check_pipeline(name, model_id, template):
     source = {"bucket": f"src-{uuid.uuid4().hex[:8]}", "key": f"rag-api/{uuid.uuid4().hex[:6]}.zip"}
     deploy = {"stack": f"rag-api-{uuid.uuid4().hex[:6]}", "template": template, "role_arn": cfn_role}
     store = f"art-{uuid.uuid4().hex[:8]}"
-    checks.call(create_rag_pipeline, cb, cp, name, role, store, source, model_id, deploy)
+    returned = checks.call(create_rag_pipeline, cb, cp, name, role, store, source, model_id, deploy)
     projects = cb.batch_get_projects(names=[f"{name}-build"])["projects"]
     checks.expect(len(projects) == 1, f"a CodeBuild project named {name}-build should exist",
                   expected=f"{name}-build", found=cb.list_projects()["projects"])
     project = projects[0]
     checks.expect_equal(project["source"].get("type"), "CODEPIPELINE", "the project's source type")
     checks.expect_equal(project["source"].get("buildspec"), RAG_BUILDSPEC, "the project should use RAG_BUILDSPEC")
+    checks.expect_equal((project.get("artifacts") or {}).get("type"), "CODEPIPELINE", "the project's artifacts type")
+    build_env = project.get("environment") or {}
+    checks.expect_equal((build_env.get("type"), build_env.get("image"), build_env.get("computeType")),
+                        ("LINUX_CONTAINER", "aws/codebuild/standard:7.0", "BUILD_GENERAL1_SMALL"),
+                        "the build environment: type, image and compute type")
+    checks.expect_equal(project.get("serviceRole"), role, "the project's service role should be role_arn")
     env = {v["name"]: v for v in project["environment"].get("environmentVariables", [])}
     checks.expect_in("MODEL_ID", env, "the build needs the MODEL_ID variable")
     checks.expect_equal((env["MODEL_ID"]["value"], env["MODEL_ID"].get("type", "PLAINTEXT")), (model_id, "PLAINTEXT"),
@@ -861,13 +900,17 @@ def _check_pipeline(name, model_id, template):
                         "EVAL_API_KEY should reference the Secrets Manager secret, not hold a value",
                         hint='{"name": "EVAL_API_KEY", "value": "genai/eval-api-key", "type": "SECRETS_MANAGER"}')
     pipe = cp.get_pipeline(name=name)["pipeline"]
-    checks.expect_equal(pipe["artifactStore"], {"type": "S3", "location": store}, "the S3 artifact store")
+    checks.expect_equal(returned, pipe, 'create_rag_pipeline should return codepipeline.get_pipeline(name=name)["pipeline"]')
+    checks.expect_equal(pipe.get("artifactStore"), {"type": "S3", "location": store}, "the S3 artifact store")
+    checks.expect_equal(pipe.get("roleArn"), role, "the pipeline's role should be role_arn")
     stages = pipe["stages"]
     checks.expect_equal([s["name"] for s in stages], ["Source", "Build", "Deploy"], "the stages, in order")
     acts = [s["actions"][0] for s in stages]
     checks.expect_equal([(a["actionTypeId"]["category"], a["actionTypeId"]["provider"]) for a in acts],
                         [("Source", "S3"), ("Build", "CodeBuild"), ("Deploy", "CloudFormation")],
                         "the action category and provider of each stage")
+    checks.expect_equal([(a["actionTypeId"].get("owner"), a["actionTypeId"].get("version")) for a in acts],
+                        [("AWS", "1")] * 3, 'every action type id has owner "AWS" and version "1"')
     return stages, acts, source, deploy
 
 
@@ -896,7 +939,8 @@ checks.expect_equal(_conf[2].get("ActionMode"), "CREATE_UPDATE", "the CloudForma
 checks.expect_equal(_conf[2].get("StackName"), _dep["stack"], "the stack to deploy")
 checks.expect_equal(_conf[2].get("TemplatePath"), f"BuildOutput::{_tpl2}", "the template path inside BuildOutput")
 checks.expect_equal(_conf[2].get("RoleArn"), _dep["role_arn"], "CloudFormation's deployment role")
-checks.expect_equal(set(str(_conf[2].get("Capabilities", "")).split(",")), {"CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"},
+checks.expect_equal({c.strip() for c in str(_conf[2].get("Capabilities", "")).split(",")},
+                    {"CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"},
                     "a SAM template needs CAPABILITY_IAM and CAPABILITY_AUTO_EXPAND")
 ### END HIDDEN TESTS
 
@@ -1015,9 +1059,11 @@ def _release(shift, alarms):
         gid = checks.call(create_lambda_release_group, _cd, app, group, role, alarms, shift)
     finally:
         _cd.meta.events.unregister("provide-client-params.codedeploy.CreateDeploymentGroup", _record)
-    checks.expect_equal(_cd.get_application(applicationName=app)["application"].get("computePlatform"), "Lambda",
-                        "the application's compute platform")
-    info = _cd.get_deployment_group(applicationName=app, deploymentGroupName=group)["deploymentGroupInfo"]
+    with checks.step(f"reading the application {app} and its deployment group {group}",
+                     hint="create_application(applicationName=app_name, ...), then create_deployment_group(...)"):
+        platform = _cd.get_application(applicationName=app)["application"].get("computePlatform")
+        info = _cd.get_deployment_group(applicationName=app, deploymentGroupName=group)["deploymentGroupInfo"]
+    checks.expect_equal(platform, "Lambda", "the application's compute platform")
     checks.expect_equal(gid, info["deploymentGroupId"], "the function should return the deployment group id")
     checks.expect_equal(info.get("deploymentStyle"),
                         {"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"},
@@ -1029,7 +1075,7 @@ def _release(shift, alarms):
                   expected={"enabled": True, "events": ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"]},
                   found=rollback)
     alarm_cfg = (_sent[-1] if _sent else {}).get("alarmConfiguration") or {}
-    checks.expect(alarm_cfg.get("enabled") is True and sorted(a.get("name") for a in alarm_cfg.get("alarms", []))
+    checks.expect(alarm_cfg.get("enabled") is True and sorted(str(a.get("name")) for a in alarm_cfg.get("alarms", []))
                   == sorted(alarms), "the alarms should be enabled in alarmConfiguration",
                   expected={"enabled": True, "alarms": [{"name": n} for n in alarms]}, found=alarm_cfg)
     return info["deploymentConfigName"]
@@ -1044,6 +1090,7 @@ _cases = [
     ({"type": "canary", "percent": 10, "minutes": 30}, "CodeDeployDefault.LambdaCanary10Percent30Minutes"),
     ({"type": "linear", "percent": 10, "minutes": 1}, "CodeDeployDefault.LambdaLinear10PercentEvery1Minute"),
     ({"type": "linear", "percent": 10, "minutes": 3}, "CodeDeployDefault.LambdaLinear10PercentEvery3Minutes"),
+    ({"type": "linear", "percent": 10, "minutes": 2}, "CodeDeployDefault.LambdaLinear10PercentEvery2Minutes"),
     ({"type": "all-at-once"}, "CodeDeployDefault.LambdaAllAtOnce"),
 ]
 for _shift, _want in _cases:
@@ -1202,7 +1249,8 @@ quiz.show("devtools", "xray")
 #   `"aws": {"operation": "Converse"}`.
 #
 # Hints: `os.urandom(8).hex()` gives 16 hex digits; `f"{int(start):08x}"` the time part. Check
-# the `UnprocessedTraceSegments` list in the response. (moto stores segments and returns them
+# the `UnprocessedTraceSegments` list in the response: raise `RuntimeError` if X-Ray rejected
+# the segment. (moto stores segments and returns them
 # with `batch_get_traces`, which the test uses; it does not evaluate filter expressions.)
 
 # %%
@@ -1302,8 +1350,8 @@ print("Visible checks passed.")
 ### BEGIN HIDDEN TESTS
 _model = f"amazon.nova-lite-v1:0-{uuid.uuid4().hex[:4]}"
 _prompt = f"Summarise ticket {uuid.uuid4().hex[:6]} for jane@example.com"
-for _status, _flags in ((429, {"error": True, "throttle": True}), (404, {"error": True}),
-                        (503, {"fault": True}), (200, {})):
+for _status, _flags in ((429, {"error": True, "throttle": True}), (404, {"error": True}), (400, {"error": True}),
+                        (503, {"fault": True}), (500, {"fault": True}), (200, {})):
     _d, _s, _e = _send(_status, _model, {"inputTokens": 99, "outputTokens": 4096}, _prompt)
     checks.expect_equal(_d.get("annotations"), {"model_id": _model, "input_tokens": 99, "output_tokens": 4096},
                         "annotations: the model id and the token counts, as numbers")
@@ -1322,6 +1370,28 @@ for _status, _flags in ((429, {"error": True, "throttle": True}), (404, {"error"
                   "the subsegment needs its own 16-hex id", found=_sub.get("id"))
     checks.expect(_s <= _sub.get("start_time", -1) <= _sub.get("end_time", -1) <= _e,
                   "the subsegment must lie inside the segment's time window", found=_sub)
+
+
+
+class _RejectingXRay:
+    """An X-Ray client that rejects every segment, as X-Ray does with a malformed one."""
+
+    def put_trace_segments(self, TraceSegmentDocuments):  # noqa: N803 - boto3's parameter name
+        ids = [json.loads(d).get("id", "?") for d in TraceSegmentDocuments]
+        return {"UnprocessedTraceSegments": [{"Id": i, "ErrorCode": "InvalidSegment", "Message": "rejected"}
+                                             for i in ids]}
+
+
+_problem = "no error"
+try:
+    trace_llm_call(_RejectingXRay(), "chat-api", _model, "hi", {"inputTokens": 1, "outputTokens": 1},
+                   time.time() - 1, time.time(), 200)
+except RuntimeError:
+    _problem = None
+except Exception as _exc:  # noqa: BLE001
+    _problem = f"{type(_exc).__name__}: {_exc}"
+checks.expect(_problem is None, "a segment X-Ray reports in UnprocessedTraceSegments should raise RuntimeError",
+              expected="RuntimeError", found=_problem, hint="if response['UnprocessedTraceSegments']: raise RuntimeError(...)")
 ### END HIDDEN TESTS
 
 # %% [markdown]

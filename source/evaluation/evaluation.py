@@ -402,7 +402,9 @@ _s2 = checks.call(judge_scores, _jr, "amazon.nova-pro-v1:0", _r2, _items2)
 checks.expect_equal(len(_sent), 3, "one Converse call per item, in order")
 for _p, _it in zip(_sent, _items2):
     _text = "".join(b.get("text", "") for m in _p.get("messages", []) for b in m.get("content", []))
-    checks.expect(_text.startswith(_r2), "the message should start with the rubric", found=_text[:80])
+    checks.expect(_text.startswith(_r2 + "\n\n"), "the message should start with the rubric and a blank line", found=_text[:80])
+    checks.expect(_text.rstrip().endswith(f"<response>{_it['response']}</response>"),
+                  "the message should end with the <response>…</response> block", found=_text[-120:])
     for _tag, _field in (("context", "context"), ("question", "question"), ("response", "response")):
         checks.expect(f"<{_tag}>{_it[_field]}</{_tag}>" in _text, f"the message should hold <{_tag}>…</{_tag}> with the item's {_field}",
                       found=_text[:200])
@@ -532,10 +534,12 @@ quiz.show("evaluation", "model-comparison")
 #    `ModelEvaluation`, task type `General`, one dataset named `golden` at `dataset_uri`, the
 #    `metric_names`, the evaluator `judge_model_id`, one Bedrock model entry per id of
 #    `model_ids`, results to `output_uri`);
-# 2. call `get_evaluation_job` until the status is no longer `InProgress`; if it is not
-#    `Completed`, raise `RuntimeError` with the job's `failureMessages` in the message;
+# 2. call `get_evaluation_job` until the status is no longer `InProgress`, calling
+#    `sleep(<seconds>)` between two calls; if it is not `Completed`, raise `RuntimeError` with
+#    the job's `failureMessages` in the message;
 # 3. list **every** object under `<output_uri>/<job_name>/` (results can be many; page through
-#    the listing) and read each key ending in `_output.jsonl`;
+#    the listing) and read each key ending in `_output.jsonl` (JSON Lines: one record per line;
+#    skip blank lines);
 # 4. return a dict `{model id: mean result}` over every score of every line of that model's
 #    results (the model is `modelResponses[0]["modelIdentifier"]`); skip `null` results.
 #
@@ -645,6 +649,8 @@ def _means(bucket, prefix):
         for o in page.get("Contents", []):
             if o["Key"].endswith("_output.jsonl"):
                 for line in _s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read().decode().splitlines():
+                    if not line.strip():
+                        continue
                     rec = json.loads(line)
                     for sc in rec["automatedEvaluationResult"]["scores"]:
                         if sc["result"] is not None:
@@ -670,18 +676,43 @@ checks.expect_equal(_dmc.get("metricNames"), _metrics, "the metric names as give
 checks.expect_equal(((_cfg_auto.get("evaluatorModelConfig") or {}).get("bedrockEvaluatorModels") or [{}])[0].get("modelIdentifier"),
                     JUDGE, "the evaluator model is judge_model_id")
 checks.expect_equal(_cfg.get("roleArn"), ROLE_ARN, "pass role_arn")
-# Many objects under the job's prefix, and small listing pages: every result file must be found.
+# Many objects under the job's prefix (one a results file of blank lines), small listing pages,
+# another output prefix, and a job that answers InProgress twice: every result file must be found.
 _created.clear()
 _job2 = f"cmp-{uuid.uuid4().hex[:8]}"
+_pfx2 = f"Xruns-{uuid.uuid4().hex[:6]}/out"
 for _i in range(7):
-    _s3.put_object(Bucket=_bucket, Key=f"results/{_job2}/-notes/{_i:03d}.txt", Body=b"not a result")
+    _s3.put_object(Bucket=_bucket, Key=f"{_pfx2}/{_job2}/-notes/{_i:03d}.txt", Body=b"not a result")
+_s3.put_object(Bucket=_bucket, Key=f"{_pfx2}/{_job2}/-notes/blank_output.jsonl", Body=b"\n  \n\n")
+_s3.put_object(Bucket=_bucket, Key=f"{_pfx2}/{_job2}-old/run/0_output.jsonl", Body=json.dumps(  # another job's results
+    {"modelResponses": [{"modelIdentifier": "amazon.nova-lite-v1:0"}],
+     "automatedEvaluationResult": {"scores": [{"metricName": "Builtin.Relevance", "result": 7.0}]}}).encode())
 _s3.meta.events.register("provide-client-params.s3.ListObjectsV2", lambda params, **kw: params.update(MaxKeys=2))
+_polls = {"fake": 2, "gets": 0}
+
+
+def _in_progress(parsed, **kw):
+    _polls["gets"] += 1
+    if _polls["fake"] > 0 and parsed.get("status") == "Completed":
+        _polls["fake"] -= 1
+        parsed["status"] = "InProgress"
+
+
+_br.meta.events.register("after-call.bedrock.GetEvaluationJob", _in_progress)
+_naps = []
 _models2 = ["amazon.nova-lite-v1:0", "mistral.mistral-7b-instruct-v0:2"]
-_res2 = checks.call(compare_models, _br, _s3, job_name=_job2, role_arn=ROLE_ARN, dataset_uri=f"s3://{_bucket}/in/golden.jsonl",
-                    output_uri=f"s3://{_bucket}/results", model_ids=_models2, judge_model_id="amazon.nova-pro-v1:0",
-                    metric_names=["Builtin.Relevance", "Builtin.FollowingInstructions", "Builtin.Coherence"],
-                    sleep=lambda s: None)
-_exp2 = _means(_bucket, f"results/{_job2}/")
+try:
+    _res2 = checks.call(compare_models, _br, _s3, job_name=_job2, role_arn=ROLE_ARN,
+                        dataset_uri=f"s3://{_bucket}/in/golden.jsonl", output_uri=f"s3://{_bucket}/{_pfx2}",
+                        model_ids=_models2, judge_model_id="amazon.nova-pro-v1:0",
+                        metric_names=["Builtin.Relevance", "Builtin.FollowingInstructions", "Builtin.Coherence"],
+                        sleep=_naps.append)
+finally:
+    _br.meta.events.unregister("after-call.bedrock.GetEvaluationJob", _in_progress)
+checks.expect(_polls["gets"] >= 3, "call get_evaluation_job again while the job is InProgress (it was twice here)",
+              found=f"{_polls['gets']} GetEvaluationJob calls")
+checks.expect(len(_naps) >= 2, "call sleep(seconds) between two get_evaluation_job calls", found=_naps)
+_exp2 = _means(_bucket, f"{_pfx2}/{_job2}/")
 _cfg2 = (_created[-1].get("evaluationConfig") or {}).get("automated") or {}
 checks.expect_equal(((_cfg2.get("evaluatorModelConfig") or {}).get("bedrockEvaluatorModels") or [{}])[0].get("modelIdentifier"),
                     "amazon.nova-pro-v1:0", "the evaluator model is judge_model_id")
@@ -899,7 +930,8 @@ quiz.show("evaluation", "rag-evaluation")
 # 1. for each of the two jobs, call `get_evaluation_job` until the status is no longer
 #    `InProgress`; raise `RuntimeError` if it is not `Completed`;
 # 2. read every `_output.jsonl` object under `<outputDataConfig.s3Uri>/<jobName>/` of that job
-#    (page through the listing). Each line holds `conversationTurns`; in each turn the question
+#    (page through the listing; skip blank lines). Each line holds `conversationTurns` (one or
+#    more); in each turn the question
 #    is `inputRecord["prompt"]["content"][0]["text"]` and `results` is a list of
 #    `{"metricName", "result"}`;
 # 3. take `Builtin.ContextCoverage` for each question from the retrieve-only job and
@@ -976,6 +1008,8 @@ def _turns(job_arn):
         for o in page.get("Contents", []):
             if o["Key"].endswith("_output.jsonl"):
                 for line in _s3.get_object(Bucket=_parts[0], Key=o["Key"])["Body"].read().decode().splitlines():
+                    if not line.strip():
+                        continue
                     for t in json.loads(line)["conversationTurns"]:
                         out[t["inputRecord"]["prompt"]["content"][0]["text"]] = {r["metricName"]: r["result"] for r in t["results"]}
     return out
@@ -1016,7 +1050,7 @@ def _job_for(name, metrics, config):
         evaluationConfig={"automated": {"datasetMetricConfigs": [{"taskType": "General", "dataset": {"name": "d", "datasetLocation": {"s3Uri": f"s3://{BUCKET}/{_key}"}}, "metricNames": metrics}],
                                         "evaluatorModelConfig": {"bedrockEvaluatorModels": [{"modelIdentifier": JUDGE}]}}},
         inferenceConfig={"ragConfigs": [{"knowledgeBaseConfig": config}]},
-        outputDataConfig={"s3Uri": f"s3://{BUCKET}/other/{uuid.uuid4().hex[:6]}"})["jobArn"]
+        outputDataConfig={"s3Uri": f"s3://{BUCKET}/other/{uuid.uuid4().hex[:6]}X/"})["jobArn"]
 
 
 _r = _job_for(f"r-{uuid.uuid4().hex[:8]}", ["Builtin.ContextCoverage"], {"retrieveConfig": {"knowledgeBaseId": HELP_KB, "knowledgeBaseRetrievalConfiguration": {"vectorSearchConfiguration": {"numberOfResults": 2}}}})
@@ -1037,6 +1071,40 @@ _s3.put_object(Bucket=BUCKET, Key=_key, Body=(json.dumps(_turn(_q2, "Refunds are
 _g2 = _job_for(f"g-{uuid.uuid4().hex[:8]}", ["Builtin.Correctness"], {"retrieveAndGenerateConfig": {"type": "KNOWLEDGE_BASE", "knowledgeBaseConfiguration": {"knowledgeBaseId": HELP_KB, "modelArn": f"arn:aws:bedrock:us-east-1::foundation-model/{HAIKU}"}}})
 checks.expect_equal(checks.call(triage_rag, _br, _s3, _r2, _g2), {_q2: "retrieval", _q3: "generation"},
                     "a null or missing coverage is a retrieval verdict; a missing correctness a generation verdict")
+# A job that answers InProgress at first, several results files in one listing page (one with
+# blank lines) and a conversation of two turns: every turn of every file counts.
+_s3b, _brb = aws.client("s3"), aws.client("bedrock")
+_polls = {"fake": 2, "gets": 0}
+
+
+def _in_progress(parsed, **kw):
+    _polls["gets"] += 1
+    if _polls["fake"] > 0 and parsed.get("status") == "Completed":
+        _polls["fake"] -= 1
+        parsed["status"] = "InProgress"
+
+
+_q4, _q5, _q6 = (f"{q} {uuid.uuid4().hex[:4]}?" for q in ("How long do refunds take", "What does express shipping cost",
+                                                          "Can gift cards be returned"))
+_refs = {_q4: "Refunds are issued within 14 days.", _q5: "Express shipping costs 12 dollars.", _q6: "Gift cards cannot be returned."}
+_key = f"hidden/{uuid.uuid4().hex[:6]}.jsonl"
+_s3.put_object(Bucket=BUCKET, Key=_key, Body="".join(json.dumps(_turn(q, _refs[q])) + "\n" for q in (_q4, _q5)).encode())
+_r3 = _job_for(f"r-{uuid.uuid4().hex[:8]}", ["Builtin.ContextCoverage"], {"retrieveConfig": {"knowledgeBaseId": HELP_KB, "knowledgeBaseRetrievalConfiguration": {"vectorSearchConfiguration": {"numberOfResults": 3}}}})
+_key = f"hidden/{uuid.uuid4().hex[:6]}.jsonl"
+_s3.put_object(Bucket=BUCKET, Key=_key, Body=(json.dumps({"conversationTurns": [
+    _turn(q, _refs[q])["conversationTurns"][0] for q in (_q4, _q5, _q6)]}) + "\n").encode())
+_g3 = _job_for(f"g-{uuid.uuid4().hex[:8]}", ["Builtin.Correctness"], {"retrieveAndGenerateConfig": {"type": "KNOWLEDGE_BASE", "knowledgeBaseConfiguration": {"knowledgeBaseId": HELP_KB, "modelArn": f"arn:aws:bedrock:us-east-1::foundation-model/{HAIKU}"}}})
+_desc3 = _br.get_evaluation_job(jobIdentifier=_r3)  # completes the job: its results are written
+_loc3 = _desc3["outputDataConfig"]["s3Uri"][len("s3://"):].split("/", 1)[1].strip("/")
+_s3.put_object(Bucket=BUCKET, Key=f"{_loc3}/{_desc3['jobName']}/zz-more_output.jsonl", Body=("\n" + json.dumps(
+    {"conversationTurns": [{"inputRecord": {"prompt": {"content": [{"text": _q6}]}},
+                            "results": [{"metricName": "Builtin.ContextCoverage", "result": 0.9}]}]}) + "\n\n").encode())
+_brb.meta.events.register("after-call.bedrock.GetEvaluationJob", _in_progress)
+_v3 = checks.call(triage_rag, _brb, _s3b, _r3, _g3, threshold=0.0)
+checks.expect(_polls["gets"] >= 3, "call get_evaluation_job again while a job is InProgress (it was twice here)",
+              found=f"{_polls['gets']} GetEvaluationJob calls")
+checks.expect_equal(_v3, {_q4: "ok", _q5: "ok", _q6: "ok"},
+                    "read every results file of the job and every turn of each line (threshold 0: every scored question is ok)")
 # A failed job raises RuntimeError.
 _bad = _br.create_evaluation_job(
     jobName=f"bad-{uuid.uuid4().hex[:8]}", roleArn=ROLE_ARN, applicationType="RagEvaluation",
@@ -1637,7 +1705,7 @@ try:
     checks.expect_equal(["".join(b.get("text", "") for m in c.get("messages", []) for b in m.get("content", [])) for c in _conv],
                         [f"{_ins}\n\n{_paras[0]}"], "blank paragraphs are dropped, not sent")
     # A chunk that uses the budget exactly still counts as fitting.
-    _a, _b, _c = "Revenue grew in every region this quarter.", "Support tickets fell after the bot launched.", "Costs fell."
+    _a, _b, _c = "Revenue grew in every region this quarter.", "(Support tickets fell after the bot launched.)", "Costs fell."
     _exact = _tokens(f"{_a}\n\n{_b}", _ins)
     bedrock_sim.inject_fault("context_window", _model, tokens=_exact)
     _conv.clear()
@@ -1815,7 +1883,8 @@ bedrock_sim.clear_faults("throttle")
 # ### Exercise 7 — fix the batch job: back off on throttling, isolate failures (3 points)
 #
 # Write `answer_batch(runtime, model_id, prompts, *, max_attempts, base_delay, sleep, rand)`.
-# `runtime` has botocore's own retries switched off. For each prompt, by its index `i`:
+# `runtime` has botocore's own retries switched off; `rand()` returns a random number in [0, 1)
+# (when `rand` is `None`, use `random.random`). For each prompt, by its index `i`:
 #
 # 1. call `runtime.converse(modelId=model_id, messages=[{"role": "user", "content": [{"text":
 #    prompt}]}])`;
@@ -1860,6 +1929,7 @@ def answer_batch(runtime, model_id, prompts, *, max_attempts, base_delay, sleep=
 # %% kind="tests" grade_id="fix-throttling-tests" points=3
 """Does answer_batch retry throttling with exponential backoff and jitter, and isolate failing prompts?"""
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from course import bedrock_sim
 
@@ -1915,6 +1985,32 @@ try:
 finally:
     bedrock_sim.clear_faults()
 checks.expect_equal([round(x, 6) for x in _d3], [0.05, 0.1, 0.2, 0.4], "delays double before each retry")
+# ServiceUnavailableException and ModelNotReadyException are retried too; without rand, random.random jitters.
+
+
+class _Flaky:
+    """A runtime whose first calls fail with the given error codes."""
+
+    def __init__(self, codes):
+        self.codes, self.calls = list(codes), 0
+
+    def converse(self, **kwargs):
+        self.calls += 1
+        if self.codes:
+            _code = self.codes.pop(0)
+            raise ClientError({"Error": {"Code": _code, "Message": f"simulated {_code}"}}, "Converse")
+        return {"output": {"message": {"role": "assistant", "content": [{"text": "fine"}]}}, "stopReason": "end_turn",
+                "usage": {"inputTokens": 1, "outputTokens": 1, "totalTokens": 2}}
+
+
+for _codes in (["ServiceUnavailableException", "ModelNotReadyException"], ["ModelNotReadyException", "ThrottlingException"]):
+    _fl, _d5 = _Flaky(_codes), []
+    _res5 = checks.call(answer_batch, _fl, "m", ["q"], max_attempts=3, base_delay=1.0, sleep=_d5.append)
+    checks.expect(isinstance(_res5, dict) and _res5.get("answers") == {0: "fine"} and _res5.get("failed") == {},
+                  f"{' and '.join(_codes)} are retryable: the third attempt answers", found=_res5)
+    checks.expect_equal(_fl.calls, 3, "three attempts reach the model")
+    checks.expect(len(_d5) == 2 and all(isinstance(x, (int, float)) for x in _d5) and 0 <= _d5[0] < 1.0 and 0 <= _d5[1] < 2.0,
+                  "with rand=None, wait random.random() * base_delay * 2 ** (n - 1) before retry n", found=_d5)
 ### END HIDDEN TESTS
 
 # %%
@@ -1987,7 +2083,8 @@ bedrock_sim.clear_faults()
 # 2. `"context_overflow"`: the error code is `ValidationException` and the message contains
 #    `"too long"` or `"maximum context length"` (ignoring case);
 # 3. `"unfilled_variable"`: any text block of the request's `system` or `messages` contains a
-#    `{{name}}` placeholder (two braces, a name of letters, digits, `_`, `.` or `-`, two braces);
+#    `{{name}}` placeholder (two braces, a name of letters, digits, `_`, `.` or `-`, two braces;
+#    spaces around the name are allowed, as in `{{ name }}`);
 # 4. `"truncation"`: the response's `stopReason` is `"max_tokens"`;
 # 5. `"format"`: `expects_json` is true and the response's text (its text blocks joined) is not
 #    valid JSON;
@@ -2105,6 +2202,12 @@ checks.expect_equal(checks.call(diagnose, dict(_ok, retrieval_scores=[0.2, 0.6])
 checks.expect_equal(checks.call(diagnose, {"request": _ok["request"], "response": _ok["response"]}), "ok", "missing keys are allowed")
 checks.expect_equal(checks.call(diagnose, dict(_cut, retrieval_scores=[0.1], expects_json=True)), "truncation",
                     "truncation comes before format and retrieval")
+# The response's text is its text blocks joined: a reasoning block has no text, and JSON may span blocks.
+_split = {"output": {"message": {"role": "assistant", "content": [
+    {"reasoningContent": {"reasoningText": {"text": "The refund policy says 14 days."}}},
+    {"text": '{"refund_days": '}, {"text": "14}"}]}}, "stopReason": "end_turn"}
+checks.expect_equal(checks.call(diagnose, dict(_ok, response=_split, expects_json=True)), "ok",
+                    "JSON split over two text blocks (after a reasoning block) is still valid JSON")
 ### END HIDDEN TESTS
 
 # %%
@@ -2218,6 +2321,7 @@ _ar.meta.events.register("after-call.bedrock-agent-runtime.Retrieve", lambda par
 _rt.meta.events.register("provide-client-params.bedrock-runtime.Converse", lambda params, **kw: _conv.append(params))
 _res = checks.call(grounded_answer, _ar, _rt, kb_id=HELP_KB, model_id="amazon.nova-lite-v1:0", question="How long do refunds take?")
 checks.expect_type(_res, dict, "grounded_answer should return a dict")
+checks.expect(len(_retr) == 1, "one agent_runtime.retrieve call", found=f"{len(_retr)} Retrieve calls")
 checks.expect_equal(_retr[0].get("retrievalQuery"), {"text": "How long do refunds take?"}, "query with the question only")
 checks.expect("14 days" in str(_res.get("answer")), "the answer should come from the returns policy", found=_res.get("answer"))
 checks.expect_equal(_res.get("sources"), ["s3://northwind-help-docs/policies/returns.md"], "cite only the chunks kept")
@@ -2238,6 +2342,7 @@ _min = random.choice([0.55, 0.5])
 _q = "Is express shipping free for gold members?"
 _r = checks.call(grounded_answer, _ar, _rt, kb_id=HELP_KB, model_id="anthropic.claude-3-haiku-20240307-v1:0", question=_q,
                  top_k=_k, min_score=_min)
+checks.expect(len(_retr) == 1 and len(_hits) == 1, "one agent_runtime.retrieve call", found=f"{len(_retr)} Retrieve calls")
 checks.expect_equal(_retr[-1].get("retrievalConfiguration"), {"vectorSearchConfiguration": {"numberOfResults": _k}},
                     "numberOfResults should be top_k")
 _kept = [h for h in _hits[-1] if h["score"] >= _min]

@@ -205,8 +205,9 @@ sqs.list_queues()
 #
 # Hints: a field whose value comes from the state input ends in `.$`, e.g.
 # `{"doc_id": {"S.$": "$.doc_id"}}`; inside the Map, the state input is one document. Either
-# `Iterator` or the newer `ItemProcessor` works. The tests run executions on documents you have
-# not seen and then read the table and the queue.
+# `Iterator` or the newer `ItemProcessor` works. Every state other than a `Choice` needs a `Next`
+# or `"End": true` (AWS refuses the definition otherwise). The tests run executions on documents
+# you have not seen and then read the table and the queue.
 
 # %% kind="solution" grade_id="sfn-doc-workflow"
 def build_doc_workflow(sfn, name, role_arn, table_name, queue_url, threshold):
@@ -376,18 +377,25 @@ checks.expect_equal(got, sorted(expected_msgs, key=lambda m: m["doc_id"]),
                     "Catch States.ALL with a ResultPath such as $.error, then send doc_id and reason")
 
 
-def _tasks(states):
-    for st in states.values():
-        if st.get("Type") == "Task":
-            yield st
+def _all_states(states):
+    for state_name, st in (states or {}).items():
+        yield state_name, st
         for key in ("Iterator", "ItemProcessor"):
-            if key in st:
-                yield from _tasks(st[key]["States"])
-        for branch in st.get("Branches", []):
-            yield from _tasks(branch["States"])
+            yield from _all_states((st.get(key) or {}).get("States"))
+        for branch in st.get("Branches") or []:
+            yield from _all_states(branch.get("States"))
+
+
+def _tasks(states):
+    return [st for _, st in _all_states(states) if st.get("Type") == "Task"]
 
 
 definition = json.loads(sfn.describe_state_machine(stateMachineArn=arn)["definition"])
+# AWS refuses a state that neither ends nor names its successor (MISSING_TRANSITION_TARGET); the simulator does not.
+dangling = sorted(state_name for state_name, st in _all_states(definition["States"])
+                  if st.get("Type") not in ("Choice", "Succeed", "Fail") and "Next" not in st and st.get("End") is not True)
+checks.expect_equal(dangling, [], 'every state except Choice, Succeed and Fail should have "Next" or "End": true',
+                    'AWS rejects the definition otherwise (MISSING_TRANSITION_TARGET): give each last state "End": true')
 puts = [t for t in _tasks(definition["States"]) if "dynamodb:putItem" in t.get("Resource", "")]
 checks.expect(len(puts) == 1, "the workflow should have one DynamoDB putItem task", found=len(puts))
 retries = [r for r in puts[0].get("Retry", [])
@@ -588,6 +596,8 @@ checks.expect_equal(got, expected,
                     'match status ["COMPLETED"] and records [{"numeric": [">", 0]}]; keep source and detail-type in the pattern')
 rules = events.list_rules(EventBusName=bus)["Rules"]
 checks.expect_equal([r["Name"] for r in rules], [rule], "the rule should be created on the custom bus given")
+checks.expect_equal(events.describe_rule(Name=rule, EventBusName=bus).get("State"), "ENABLED",
+                    "the rule should be enabled", 'leave State out or set State="ENABLED"')
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1010,9 +1020,10 @@ quiz.show("integration", "lambda")
 # Hints: `lam.get_function_configuration(FunctionName=...)["Environment"]["Variables"]`,
 # `lam.update_function_configuration(...)`, `lam.publish_version(...)["Version"]`,
 # `lam.get_alias(...)["FunctionVersion"]`, `lam.update_alias(...,
-# RoutingConfig={"AdditionalVersionWeights": {new_version: weight}})`. On AWS, wait for the
-# update to finish before publishing (`lam.get_waiter("function_updated_v2")`); the simulator
-# finishes at once.
+# RoutingConfig={"AdditionalVersionWeights": {new_version: weight}})`. Wait for the update to
+# finish before publishing (`lam.get_waiter("function_updated_v2")`): until it has,
+# `publish_version` fails with `ResourceConflictException`. The simulator finishes at once; the
+# tests make the update take a moment, as on AWS.
 
 # %%
 import io
@@ -1082,8 +1093,9 @@ def _function(prompt="v1", extra_versions=0):
     return name, env
 
 
-def _check(name, env, prompt, weight):
-    new = checks.call(start_prompt_canary, lam, name, "live", prompt, weight)
+def _check(name, env, prompt, weight, client=lam):
+    wait_hint = 'wait for the update to finish (get_waiter("function_updated_v2")) before publish_version'
+    new = checks.call(start_prompt_canary, client, name, "live", prompt, weight, hint=wait_hint)
     versions = [v["Version"] for v in lam.list_versions_by_function(FunctionName=name)["Versions"]]
     checks.expect_in(str(new), versions, "start_prompt_canary should return the number of a published version")
     alias = lam.get_alias(FunctionName=name, Name="live")
@@ -1105,8 +1117,45 @@ name, env = _function()
 _check(name, env, "v2", 0.1)
 
 ### BEGIN HIDDEN TESTS
+from botocore.awsrequest import AWSResponse
+
+# A client whose configuration update takes a moment, as on AWS: the first status read after it
+# says InProgress, and PublishVersion is refused until a later read has seen it finish.
+_slow_lam = aws.client("lambda")
+_update = {"arn": None, "reads": 0}
+
+
+def _update_started(http_response, parsed, **kwargs):
+    if http_response.status_code < 300:
+        _update.update(arn=parsed.get("FunctionArn"), reads=0)
+
+
+def _status_read(parsed, **kwargs):
+    config = parsed.get("Configuration", parsed)
+    if _update["arn"] and isinstance(config, dict):
+        if _update["reads"] == 0:
+            config["LastUpdateStatus"] = "InProgress"
+            _update["reads"] = 1
+        else:
+            _update["arn"] = None
+
+
+def _refuse_publish(**kwargs):
+    if _update["arn"]:
+        return AWSResponse("", 409, {}, None), {
+            "Error": {"Code": "ResourceConflictException",
+                      "Message": "The operation cannot be performed at this time. "
+                                 f"An update is in progress for resource: {_update['arn']}"},
+            "ResponseMetadata": {"HTTPStatusCode": 409}}
+    return None
+
+
+_slow_lam.meta.events.register("after-call.lambda.UpdateFunctionConfiguration", _update_started)
+_slow_lam.meta.events.register("after-call.lambda.GetFunction", _status_read)
+_slow_lam.meta.events.register("after-call.lambda.GetFunctionConfiguration", _status_read)
+_slow_lam.meta.events.register("before-call.lambda.PublishVersion", _refuse_publish)
 name, env = _function(prompt=f"p-{uuid.uuid4().hex[:4]}", extra_versions=random.randint(1, 3))
-_check(name, env, f"p-{uuid.uuid4().hex[:4]}", random.choice([0.05, 0.2, 0.25]))
+_check(name, env, f"p-{uuid.uuid4().hex[:4]}", random.choice([0.05, 0.2, 0.25]), client=_slow_lam)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -1189,6 +1238,8 @@ plt.show()
 #
 # Custom configurations follow the same pattern with other numbers (e.g.
 # `CodeDeployDefault.LambdaCanary25Percent15Minutes`). Return an `int`. Assume no alarm fires.
+# Raise `ValueError` for a name that follows none of these patterns (e.g. the EC2 configuration
+# `CodeDeployDefault.OneAtATime`).
 
 # %%
 import re  # used by the solution below
@@ -1236,6 +1287,15 @@ for _ in range(40):
         unit = "Minute" if m == 1 else "Minutes"
         name, expected = f"{P}LambdaLinear{p}PercentEvery{m}{unit}", min(100, p * (int(t // m) + 1))
     checks.expect_equal(checks.call(percent_on_new_version, name, t), expected, f"{name} at minute {t}")
+for name in [P + "OneAtATime", P + "HalfAtATime", "MyTeam.LambdaLinear10Percent"]:
+    try:
+        got = percent_on_new_version(name, 3)
+    except ValueError:
+        continue
+    except Exception as exc:  # noqa: BLE001
+        got = f"{type(exc).__name__}: {exc}"
+    checks.fail(f"an unknown configuration name ({name}) should raise ValueError", "ValueError", got,
+                "after the all-at-once, canary and linear cases, raise ValueError(...)")
 for name, t, expected in [(P + "LambdaCanary20Percent10Minutes", 10, 100),
                           (P + "LambdaLinear25PercentEvery2Minutes", 2, 50),
                           (P + "LambdaLinear30PercentEvery3Minutes", 100, 100)]:
@@ -1565,9 +1625,6 @@ quiz.show("integration", "connect")
 # **Exam tip:** older questions may still say "Pinpoint" for targeted campaigns; for a new
 # design choose Connect outbound campaigns (engagement), End User Messaging (SMS, push, OTP) or
 # SES (email).
-
-# %%
-quiz.show("integration", "pinpoint")
 
 # %% [markdown]
 # ## Graded quiz <a id="graded-quiz"></a>

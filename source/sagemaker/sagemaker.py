@@ -331,8 +331,7 @@ def run_bias_report(s3, bucket, data_key, report_key, config):
         "pre_training_bias_metrics": {"CI": float((n_a - n_d) / (n_a + n_d)), "DPL": float(q_a - q_d)},
         "post_training_bias_metrics": {"DPPL": float(p_a - p_d), "DI": float(p_d / p_a)},
     }
-    s3.put_object(Bucket=bucket, Key=report_key, Body=json.dumps(report).encode(),
-                  ContentType="application/json")
+    s3.put_object(Bucket=bucket, Key=report_key, Body=json.dumps(report).encode())
     return report
     ### END SOLUTION
 
@@ -586,6 +585,12 @@ for _trial in range(3):
     _ep2 = f"ep-{uuid.uuid4().hex[:8]}"
     _res2 = checks.call(drift_report, _cw, _b, _c, _ep2, threshold=_thr)
     _check(_res2, _b, _c, _ep2, _thr, _cw)
+# a distance equal to the threshold is not a violation (D > threshold); samples of 4 and 8 keep D exact
+_b3 = pd.DataFrame({"edge": [1.0, 2.0, 3.0, 4.0], "far": [1.0, 2.0, 3.0, 4.0]})
+_c3 = pd.DataFrame({"edge": [3.0, 4.0, 5.0, 6.0, 3.0, 4.0, 5.0, 6.0], "far": [9.0] * 8})
+_ep3 = f"ep-{uuid.uuid4().hex[:8]}"
+_res3 = checks.call(drift_report, _cw, _b3, _c3, _ep3, threshold=0.5)
+_check(_res3, _b3, _c3, _ep3, 0.5, _cw)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -727,8 +732,7 @@ def gate_model_package(sm, package_arn, metrics, thresholds):
         sm.update_model_package(ModelPackageArn=package_arn, ModelApprovalStatus="Rejected",
                                 ApprovalDescription="failed evaluation gate: " + ", ".join(sorted(failing)))
         return "Rejected"
-    sm.update_model_package(ModelPackageArn=package_arn, ModelApprovalStatus="Approved",
-                            ApprovalDescription="passed evaluation gate")
+    sm.update_model_package(ModelPackageArn=package_arn, ModelApprovalStatus="Approved")
     return "Approved"
     ### END SOLUTION
 
@@ -876,14 +880,20 @@ def _pkg(group, status):
     )["ModelPackageArn"]
 
 
+_roles = []  # the execution role of each model served, filled by _served_packages
+
+
 def _served_packages(endpoint):
     """Follow endpoint -> endpoint config -> model(s) -> model package ARNs, as the account records them."""
-    ep = _sm.describe_endpoint(EndpointName=endpoint)
+    _roles.clear()
+    ep = checks.read(f"the endpoint {endpoint}", _sm.describe_endpoint, EndpointName=endpoint,
+                     hint="create the endpoint named endpoint_name with sm.create_endpoint")
     cfg = _sm.describe_endpoint_config(EndpointConfigName=ep["EndpointConfigName"])
     found, types = [], []
     for v in cfg["ProductionVariants"]:
-        types.append((v.get("InstanceType"), v.get("InitialInstanceCount")))
+        types.append((v.get("VariantName"), v.get("InstanceType"), v.get("InitialInstanceCount")))
         model = _sm.describe_model(ModelName=v["ModelName"])
+        _roles.append(model.get("ExecutionRoleArn"))
         for c in [model.get("PrimaryContainer") or {}] + list(model.get("Containers") or []):
             if c.get("ModelPackageName"):
                 found.append(c["ModelPackageName"])
@@ -901,7 +911,9 @@ _desc, _served, _types = _served_packages(_ep)
 checks.expect_equal(_desc["EndpointStatus"], "InService", "the endpoint should exist")
 checks.expect_equal(_served, [_v2], "the endpoint should serve exactly the newest APPROVED version (v2, not pending v3)",
                     hint="filter on ModelApprovalStatus='Approved', then take the highest ModelPackageVersion")
-checks.expect_equal(_types, [("ml.m5.large", 1)], "one variant on the given instance type with 1 instance")
+checks.expect_equal(_types, [("AllTraffic", "ml.m5.large", 1)],
+                    "one variant AllTraffic on the given instance type with 1 instance")
+checks.expect_equal(_roles, [_ROLE], "the model should run with the execution role given (ExecutionRoleArn=role_arn)")
 checks.expect(isinstance(_out, dict) and _out.get("endpoint_arn") == _desc["EndpointArn"]
               and _out.get("model_package_arn") == _v2 and _out.get("version") == 2,
               "the return value should describe what was deployed",
@@ -916,11 +928,20 @@ _arns = [_pkg(_g, s) for s in _statuses]
 # a reviewer later rejects version 4: version 3 is now the newest approved one
 _sm.update_model_package(ModelPackageArn=_arns[3], ModelApprovalStatus="Rejected")
 _ep2 = f"ep-{uuid.uuid4().hex[:8]}"
-_out2 = checks.call(deploy_latest_approved, _sm, _g, _ep2, _ROLE, instance_type="ml.t2.medium")
+from course import paging
+
+_role2 = f"arn:aws:iam::{uuid.uuid4().int % 10**12:012d}:role/inference-{uuid.uuid4().hex[:6]}"
+with paging.small_pages(1):  # one package per page: the newest approved one is not on the first page
+    _out2 = checks.call(deploy_latest_approved, _sm, _g, _ep2, _role2, instance_type="ml.t2.medium")
 _d2, _served2, _types2 = _served_packages(_ep2)
 checks.expect_equal(_served2, [_arns[2]], "after v4 was rejected the newest approved version is v3",
                     hint="read approval statuses from the registry each time, do not assume order")
-checks.expect_equal(_types2, [("ml.t2.medium", 1)], "use the instance_type argument")
+checks.expect_equal(_types2, [("AllTraffic", "ml.t2.medium", 1)], "use the instance_type argument")
+checks.expect_equal(_roles, [_role2], "the model should run with the execution role given")
+_served1, _types1 = _served_packages(_ep)[1:]
+checks.expect_equal((_served1, _types1), ([_v2], [("AllTraffic", "ml.m5.large", 1)]),
+                    "the first endpoint should still serve its own model and configuration after a second deployment",
+                    hint="give each model and endpoint configuration a new name (AWS refuses a name that exists)")
 checks.expect(isinstance(_out2, dict) and _out2.get("version") == 3 and _out2.get("model_package_arn") == _arns[2],
               "the return value should name version 3", found=_out2)
 # no approved version: ValueError, and no endpoint
@@ -1234,6 +1255,30 @@ except Exception as _exc:  # noqa: BLE001
     _outcome = type(_exc).__name__
 checks.expect_equal(_outcome, "TimeoutError", "a job still running after max_polls polls should raise TimeoutError")
 checks.expect_equal(_stub.polls, 7, "poll exactly max_polls times before giving up")
+# poll_seconds between polls: the gaps between polls are observed, and so are the sleeps when time.sleep is used
+import time as _time
+
+
+class _TimedStub(_StubTranscribe):
+    def get_transcription_job(self, TranscriptionJobName):
+        self.times = getattr(self, "times", []) + [_time.monotonic()]
+        return super().get_transcription_job(TranscriptionJobName)
+
+
+_stub = _TimedStub(["QUEUED", "IN_PROGRESS", "IN_PROGRESS", "COMPLETED"])
+_sleeps, _real_sleep = [], _time.sleep
+_time.sleep = lambda seconds: (_sleeps.append(seconds), _real_sleep(seconds))[1]
+try:
+    _job3 = checks.call(transcribe_redacted, _stub, "z", "s3://b/z.wav", "b", poll_seconds=0.05, max_polls=10)
+finally:
+    _time.sleep = _real_sleep
+_times = getattr(_stub, "times", [])
+checks.expect_equal(len(_times), 4, "poll until the job is COMPLETED (QUEUED, IN_PROGRESS, IN_PROGRESS, COMPLETED)")
+_gaps = [round(b - a, 3) for a, b in zip(_times, _times[1:])]
+checks.expect(min(_gaps) >= 0.045, "wait poll_seconds between two polls", expected="gaps of at least 0.05 s",
+              found=_gaps, hint="time.sleep(poll_seconds) before every poll except the first")
+if _sleeps:
+    checks.expect_equal(_sleeps, [0.05] * 3, "sleep poll_seconds between polls only (not before the first poll)")
 ### END HIDDEN TESTS
 
 # %% [markdown]

@@ -15,6 +15,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from course.classroom import jail, limits
 from tests import needs
+from tests.course_files import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -29,6 +30,9 @@ CELLS = {
     "finally:\n    s.close()",
     "raw_socket_after_guard_removed": "from course import netguard; netguard.uninstall()\nimport socket\n"
     "socket.create_connection(('8.8.8.8', 53), timeout=3)",
+    "read_key": "print(open(KEY).read())",
+    "read_gradebook": "print(open(GRADEBOOK).read())",
+    "list_course": "import os; print('course holds', sorted(os.listdir(COURSE)))",
     "write_course": "open(GRADEBOOK, 'w').write('overwritten')",
     "write_package": "open(PACKAGE_FILE, 'a').write('# tampered')",
     "write_tmp": "open(ESCAPE, 'w').write('escaped')",
@@ -74,7 +78,8 @@ def graded(tmp_path_factory):
     before = package_file.read_bytes()
     prelude = f"CREDENTIALS = {str(credentials)!r}\nCONFIG = {str(config)!r}\nGRADEBOOK = {str(gradebook)!r}\n"
     escape = Path("/tmp") / f"aip-escape-{os.getpid()}"
-    prelude += f"PACKAGE_FILE = {str(package_file)!r}\nESCAPE = {str(escape)!r}"
+    prelude += f"PACKAGE_FILE = {str(package_file)!r}\nESCAPE = {str(escape)!r}\nCOURSE = {str(course)!r}\n"
+    prelude += f"KEY = {str(ROOT / 'source' / 'governance' / 'graded_key.yaml')!r}"
     nb = new_notebook(cells=[new_code_cell(prelude)] + [new_code_cell(src) for src in CELLS.values()])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     # The test for "test_after_tamper" must look like an nbgrader test cell.
@@ -146,6 +151,16 @@ def test_course_and_package_are_read_only_and_the_notebook_folder_writable(grade
     assert error(graded["outputs"]["write_package"]) in {"OSError", "PermissionError"}
     assert graded["package_after"] == graded["package_before"]
     assert (graded["folder"] / "mine.txt").read_text() == "ok"
+
+
+def test_the_course_directory_is_hidden_but_for_the_notebook_folder(graded):
+    """Can student code read no answer key, no gradebook, nothing of the course but its own folder?"""
+    out = graded["outputs"]
+    assert error(out["read_key"]) == "FileNotFoundError", text(out["read_key"])
+    assert "Answer key" not in text(out["read_key"])
+    assert error(out["read_gradebook"]) == "FileNotFoundError", text(out["read_gradebook"])
+    assert "the real gradebook" not in text(out["read_gradebook"])
+    assert "course holds ['autograded']" in text(out["list_course"]), text(out["list_course"])
 
 
 def test_nothing_outside_the_notebook_folder_is_writable(graded):

@@ -27,13 +27,14 @@ and what to do. The parallel grader runs the preflight itself; for serial gradin
 `python -m course.classroom.preflight <assignment>` before `nbgrader autograde`.
 
 The table is written by the corpus test (`tests/classroom/hostile/`), which builds each case
-from the real release notebook of one domain, grades one class holding every case and two
+from the real release notebook of one domain (governance, shortened to its set-up, its first three
+exercises and two graded questions: every case needs no more), grades one class holding every case and two
 students with full solutions, with serial `nbgrader autograde` and with the parallel grader,
 with fake credentials planted in the grader's environment and home. For every case it checks:
 a grade is recorded (one submission row per student, no grade left empty), the message below
 is in the student's feedback, the two good students get full marks in both graders, no
 planted credential appears in any graded notebook or feedback, and no connection leaves the
-machine. The test runs with low limits (20 s per cell, 90 s per notebook, 2048 MiB).
+machine. The test runs with low limits (20 s per cell, 45 s per notebook, 2048 MiB).
 
 """
 

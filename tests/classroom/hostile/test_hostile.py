@@ -37,7 +37,6 @@ from pathlib import Path
 
 import pytest
 
-from tests import grading_pipeline as gp
 from tests import needs
 from tests.classroom.hostile import corpus, report
 
@@ -47,7 +46,7 @@ COURSE_ID = "aip-c01"
 LIMITS = """
 # Low limits, so the hostile cases end fast (tests/classroom/hostile).
 c.LimitedExecute.timeout = 20
-c.LimitedExecute.notebook_timeout = 90
+c.LimitedExecute.notebook_timeout = 45
 c.LimitedExecute.memory_limit_mb = 2048
 c.LimitedExecute.require_isolation = True
 """
@@ -218,7 +217,7 @@ class Graded:
 def graded(tmp_path_factory) -> Graded:
     cases = enabled()
     tmp = tmp_path_factory.mktemp("hostile")
-    base = gp.make_course(tmp, corpus.ASSIGNMENT)
+    base = corpus.make_course(tmp)
     with (base / "nbgrader_config.py").open("a") as fh:
         fh.write(LIMITS)
     home = plant_home(tmp / "grader-home")

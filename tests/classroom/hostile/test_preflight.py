@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -18,7 +17,6 @@ from nbgrader.nbgraderformat import MetadataValidator
 from course.classroom import grade, preflight, worker
 from course.classroom.messages import NOTES_ID
 from tests.classroom.hostile import corpus
-from tests.course_files import release_notebook
 
 NB = corpus.NOTEBOOK
 
@@ -32,7 +30,7 @@ def kit(tmp_path):
 def release(tmp_path):
     folder = tmp_path / "release" / corpus.ASSIGNMENT
     folder.mkdir(parents=True)
-    shutil.copy(release_notebook(corpus.ASSIGNMENT), folder / NB)
+    nbformat.write(corpus.release_nb(), folder / NB)
     return folder
 
 
