@@ -61,8 +61,11 @@ install_deps() {
       # --isolated: uv reads no pip configuration either, so both installers see the same index.
       "$VENV/bin/python" -m pip install --isolated --quiet --disable-pip-version-check --require-hashes -r requirements/bootstrap.txt
     fi
-    "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --require-hashes -r "$lock"
+    # --compile-bytecode: grading kernels run in a read-only jail that cannot write .pyc files, so
+    # without it every kernel would compile pandas, moto and the rest from source again.
+    "$VENV/bin/uv" pip install --quiet --compile-bytecode --python "$VENV/bin/python" --require-hashes -r "$lock"
     "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --no-deps -e .
+    "$VENV/bin/python" -m compileall -q course tools >/dev/null
     echo "$want" >"$stamp"
     say "Installed."
   fi

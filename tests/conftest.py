@@ -40,6 +40,17 @@ def course_home(tmp_path, monkeypatch):
     return tmp_path / "home"
 
 
+# The groups that take longest, longest first (see the durations at the end of a full run).
+LONGEST_FIRST = (
+    "tests/classroom/hostile/test_hostile.py",
+    "tests/classroom/test_documented_workflow.py",
+    "tests/classroom/hostile/test_unprivileged.py",
+    "tests/classroom/test_hub.py",
+    "tests/browser/",
+    "tests/test_grading_end_to_end.py",
+    "tests/test_alternatives.py",
+)
+
 # Session- and module-scoped fixtures that cost nothing to build again on another worker.
 CHEAP_SHARED_FIXTURES = {"root", "sim_aws"}
 
@@ -83,3 +94,6 @@ def pytest_collection_modifyitems(config, items):
             linked[n] = keys[0]
     for n, key in linked.items():
         items[n].add_marker(pytest.mark.xdist_group(find(key)))
+    # Workers take groups in collection order: the longest start first, so no worker is left
+    # running one long group alone at the end (a stable sort keeps each module in one piece).
+    items.sort(key=lambda item: next((i for i, p in enumerate(LONGEST_FIRST) if item.nodeid.startswith(p)), 99))

@@ -79,7 +79,7 @@ def key_texts(name: str) -> dict[str, list[str]]:
 def make_feedback(course: Path, name: str, tmp: Path) -> dict:
     """Feedback as the class gets it (nbgrader generate_feedback, plus the student notebooks), and the
     notebooks as they would be with ``reveal_answers`` on."""
-    gp.nbgrader(course, "generate_feedback", name)
+    gp.in_process(course, "generate_feedback", name)
     db = f"sqlite:///{course}/gradebook.db"
     feedback.student_copies(course, name, db)
     files = {

@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 from pprint import pformat
 
-from course.classroom import nbgrader_cli
+from course.classroom import nbconfig, worker
 
 ROOT = Path(__file__).resolve().parent.parent
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -150,11 +150,12 @@ def generate_release(root: Path, names: list[str], release_root: Path) -> None:
         shutil.copy(root / "nbgrader_config.py", scratch_path / "nbgrader_config.py")
         for name in names:
             shutil.copytree(root / "source" / name, scratch_path / "source" / name)
-            result = nbgrader_cli.run(
-                scratch_path, "generate_assignment", name, "--force", extra_env={"PYTHONWARNINGS": "ignore"}
-            )
-            if result.returncode != 0:
-                raise BuildError(f"nbgrader generate_assignment {name} failed:\n{result.stdout}\n{result.stderr}")
+            # In this process, through nbgrader's API: no interpreter to start per notebook.
+            result = worker.nbgrader_api(scratch_path, nbconfig.load(scratch_path)).generate_assignment(name)
+            if not result["success"]:
+                raise BuildError(
+                    f"nbgrader generate_assignment {name} failed:\n{result.get('error')}\n{result.get('log')}"
+                )
             target = release_root / name
             if target.exists():
                 shutil.rmtree(target)

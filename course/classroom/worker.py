@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from course.classroom import files, nbgrader_cli, rows
+from course.classroom import files, gradebook_version, nbgrader_cli, rows
 
 GRADEBOOK = "gradebook.db"
 
@@ -60,9 +60,11 @@ class Result:
     error: str = ""  # why grading failed, in one line
 
 
-def _api(root: Path, config):
+def nbgrader_api(root: Path, config):
+    """nbgrader's API on the course at ``root``, with its own gradebook, configured by ``config``."""
     # Workers may run on other machines, in environments nobody activated: nbgrader needs alembic.
     nbgrader_cli.put_on_path()
+    gradebook_version.install()
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config
@@ -83,7 +85,7 @@ def build_template(course: files.Tree, config, assignment: str) -> Template:
     """A gradebook that knows the assignment (what generate_assignment records), and the release it made."""
     root = _scratch(course)
     try:
-        result = _api(root, config).generate_assignment(assignment, force=True)
+        result = nbgrader_api(root, config).generate_assignment(assignment, force=True)
         if not result["success"]:
             raise RuntimeError(f"generate_assignment {assignment} failed:\n{result.get('error')}\n{result.get('log')}")
         return Template((root / GRADEBOOK).read_bytes(), files.read_tree(root / "release" / assignment))
@@ -145,7 +147,7 @@ def grade(course: files.Tree, template: Template, config, duedate: str | None, j
         with warnings.catch_warnings():
             # nbgrader's add_submission trips SQLAlchemy autoflush warnings; they are harmless noise here
             warnings.simplefilter("ignore")
-            outcome = _api(root, config).autograde(assignment, job.student, force=True, create=True)
+            outcome = nbgrader_api(root, config).autograde(assignment, job.student, force=True, create=True)
         log = outcome.get("log", "") + (outcome.get("error") or "")
         recorded = _rows_if_any(db_url, course_id, assignment, job.student)
         if not outcome["success"]:
