@@ -58,6 +58,7 @@ def test_every_exercise_has_two_different_correct_answers(name):
 
 
 @pytest.mark.slow
+@pytest.mark.release
 @pytest.mark.parametrize("name", WITH_CORPUS)
 def test_every_alternative_earns_full_marks(name):
     """Does each correct alternative earn every point of its exercise, graded with the whole test cell?"""

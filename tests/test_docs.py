@@ -65,6 +65,11 @@ NOT_RUN: dict[tuple[str, str], str] = {
     ("docs/maintenance.md", "./course.sh test"): "it is the test run itself (CI runs it: .ci/run)",
     ("docs/authoring.md", "make test"): "the same as ./course.sh test, the test run itself",
     ("README.md", './course.sh test -m "not slow"'): "a subset of the test run itself",
+    ("docs/maintenance.md", "./course.sh test -m release"): "the class-scale part of the test run itself",
+    (
+        "README.md",
+        "./course.sh test -m release",
+    ): "the class-scale part of the test run itself (its tests run the commands)",
     ("docs/maintenance.md", "./course.sh upgrade"): "re-locks from the package index and rewrites requirements/",
     ("docs/maintenance.md", "python -m tools.lock --upgrade"): "re-locks from the package index",
     (

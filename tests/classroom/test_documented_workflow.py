@@ -35,7 +35,11 @@ from tests import grading_pipeline as gp
 from tests.classroom import class_setup as cs
 from tests.course_files import ROOT
 
-pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.release,
+    pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning"),
+]
 
 NAME = "security"
 OTHER = "governance"  # the second assignment of the documented two-assignment command

@@ -40,7 +40,11 @@ import pytest
 from tests import needs
 from tests.classroom.hostile import corpus, report
 
-pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.release,
+    pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning"),
+]
 
 COURSE_ID = "aip-c01"
 LIMITS = """

@@ -25,7 +25,11 @@ from tests.classroom import unprivileged
 from tests.classroom.hostile import corpus, report
 from tests.classroom.hostile import test_hostile as hostile
 
-pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.release,
+    pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning"),
+]
 
 ISOLATION = ("writes-outside", "reads-credentials", "calls-real-aws", "reads-course-secrets", "memory-exhaustion")
 
