@@ -55,6 +55,7 @@ LONGEST_FIRST = (
 CHEAP_SHARED_FIXTURES = {"root", "sim_aws"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist tags node ids with their groups
 def pytest_collection_modifyitems(config, items):
     """Keep tests that share an expensive fixture on one xdist worker (``--dist loadgroup``).
 
@@ -93,7 +94,8 @@ def pytest_collection_modifyitems(config, items):
         if keys:
             linked[n] = keys[0]
     for n, key in linked.items():
-        items[n].add_marker(pytest.mark.xdist_group(find(key)))
+        # xdist reads a group from the text after the last "@", and only when no "]" follows it.
+        items[n].add_marker(pytest.mark.xdist_group(find(key).translate(str.maketrans("[]@", "(),"))))
     # Workers take groups in collection order: the longest start first, so no worker is left
     # running one long group alone at the end (a stable sort keeps each module in one piece).
     items.sort(key=lambda item: next((i for i, p in enumerate(LONGEST_FIRST) if item.nodeid.startswith(p)), 99))

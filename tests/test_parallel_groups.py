@@ -8,8 +8,10 @@ as long). This runs a small suite in parallel and counts where each group's fixt
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 PROBE = """
 import os
@@ -33,12 +35,25 @@ def test_two(built):
 
 def test_three(built):
     pass
+
+
+@pytest.fixture(scope="module")
+def shared():  # no group mark: tests/conftest.py groups the tests that use it
+    with open(os.environ["PROBE_LOG"], "a") as fh:
+        fh.write(f"shared {os.environ['PYTEST_XDIST_WORKER']}\\n")
+
+
+@pytest.mark.parametrize("n", range(6))
+def test_shared(shared, n):
+    pass
 """
 
 
 def test_a_group_runs_on_one_worker_and_builds_its_fixture_once(tmp_path):
-    """With -n 2 --dist loadgroup, is each group's module fixture built exactly once?"""
-    (tmp_path / "test_probe.py").write_text(PROBE)
+    """With -n 2 --dist loadgroup, is each group's module fixture (marked, or grouped by conftest) built once?"""
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_probe.py").write_text(PROBE)
+    shutil.copy(Path(__file__).with_name("conftest.py"), tmp_path / "tests" / "conftest.py")
     log = tmp_path / "built.log"
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadgroup", "-p", "no:cacheprovider"],
@@ -50,4 +65,4 @@ def test_a_group_runs_on_one_worker_and_builds_its_fixture_once(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     built = sorted(line.split()[0] for line in log.read_text().splitlines())
-    assert built == ["a", "b", "c", "d"], f"fixtures built (once per group expected): {built}"
+    assert built == ["a", "b", "c", "d", "shared"], f"fixtures built (once per group expected): {built}"
