@@ -12,13 +12,21 @@ from __future__ import annotations
 
 import ast
 
+import nbformat
 import pytest
 
 from tests import grading_pipeline as gp
-from tests.course_files import assignments
+from tests.course_files import assignments, release_notebook
 from tools import exercise_harness
 
 WITH_CORPUS = assignments()  # every notebook has its corpus
+PASSED = exercise_harness.Outcome("pass")  # a control not graded: no alternative lost points
+BLANK = "the release's blank answer"
+
+
+def release_answer(name: str, grade_id: str) -> str:
+    nb = nbformat.read(release_notebook(name), as_version=4)
+    return next(c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
 def functions(source: str) -> set[str]:
@@ -66,9 +74,19 @@ def test_every_alternative_earns_full_marks(name):
         gid: [(f"alternative {n}", answer) for n, answer in enumerate(answers, 1)]
         for gid, answers in gp.alternatives(name).items()
     }
-    outcomes = exercise_harness.grade(name, variants, log=lambda *args: None)
+    # The solution (the control) is graded too where an answer lost points: if it fails as
+    # well, the harness is to blame, not the tests. The release's blank answer to the first
+    # exercise must lose points, so this run shows both that the harness can fail an answer and
+    # that the control then runs.
+    first = exercise_harness.exercises(name)[0].grade_id
+    variants[first].append((BLANK, release_answer(name, first)))
+    outcomes = exercise_harness.grade(name, variants, log=lambda *args: None, control="on_failure")
     assert set(outcomes) == set(variants)
-    control = [gid for gid, found in outcomes.items() if not found[exercise_harness.CONTROL].passed]
+    assert all(set(found) >= {key for key, _ in variants[gid]} for gid, found in outcomes.items())
+    blank = outcomes[first].pop(BLANK)
+    assert not blank.passed, f"{first}: the release's blank answer earned full marks in the harness"
+    assert exercise_harness.CONTROL in outcomes[first], f"{first}: an answer lost points but the control was not graded"
+    control = [gid for gid, found in outcomes.items() if not found.get(exercise_harness.CONTROL, PASSED).passed]
     assert not control, f"the instructor's solution itself lost points here, so nothing else can be trusted: {control}"
     lost = [
         f"{gid} [{key}]: {out.kind} {out.ename}: {out.evalue[:400]}"

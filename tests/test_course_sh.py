@@ -8,6 +8,7 @@ start JupyterLab on COURSE_PORT.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import signal
@@ -36,8 +37,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def installed_stamp_problem() -> str | None:
+    """Why course.sh would reinstall the shared environment from the copy, or None.
+
+    The stamp is what course.sh writes after installing (sha256 of the lock and pyproject.toml).
+    A stale environment would be reinstalled, its editable install pointing at the temporary
+    copy, which breaks it once the copy is gone: refuse to run instead.
+    """
+    stamp = VENV / ".installed-dev"
+    if not stamp.exists():
+        return None
+    want = hashlib.sha256((ROOT / "requirements" / "dev.txt").read_bytes() + (ROOT / "pyproject.toml").read_bytes())
+    if stamp.read_text().strip() != want.hexdigest():
+        return (
+            f"{VENV} was installed from other locks or another pyproject.toml than this checkout's: "
+            "run ./course.sh setup --dev, then the tests again"
+        )
+    return None
+
+
 @pytest.fixture
 def checkout(tmp_path) -> Path:
+    problem = installed_stamp_problem()
+    assert problem is None, problem
     for name in NEEDED:
         (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, tmp_path / name)
     return tmp_path

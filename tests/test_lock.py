@@ -75,3 +75,19 @@ def test_environment_yml_pins_the_runtime_lock():
     assert set(env_pins) == wanted, f"environment.yml lists {sorted(set(env_pins) ^ wanted)} differently"
     differ = {n: (v, RUNTIME[n]) for n, v in env_pins.items() if RUNTIME[n] != v}
     assert not differ, f"environment.yml vs requirements/runtime.txt: {differ}"
+
+
+def excluded() -> set[str]:
+    lines = (ROOT / "requirements" / "excludes.txt").read_text().splitlines()
+    return {normalise(line.strip()) for line in lines if line.strip() and not line.startswith("#")}
+
+
+def test_excluded_packages_are_in_no_lock_and_kept_out_of_every_install():
+    """Is every package of requirements/excludes.txt absent from the locks, and passed to uv by each install?"""
+    names = excluded()
+    assert names, "requirements/excludes.txt names no package"
+    for lock_name, lock in (("runtime", RUNTIME), ("dev", DEV)):
+        assert not names & set(lock), f"requirements/{lock_name}.txt pins {sorted(names & set(lock))}"
+    # Without --excludes, uv asks for the excluded package's hash and stops (nothing installs).
+    locked = [line for line in (ROOT / "course.sh").read_text().splitlines() if '-r "$lock"' in line]
+    assert locked and all("--excludes requirements/excludes.txt" in line for line in locked), locked

@@ -10,8 +10,10 @@ it and the test cell, then the exercise's whole test cell (hidden tests included
 the test cell as nbgrader does (``nbgrader.utils.determine_grade``): an error or anything on
 stderr scores zero, a trailing value is read as partial credit, otherwise full marks.
 
-Before the variants, the driver grades the notebook's own solution the same way (the
-*control*): if it does not earn full marks here, the exercise's results are not trusted.
+The driver also grades the notebook's own solution the same way (the *control*): if it does
+not earn full marks here, the exercise's results are not trusted. Where variants are expected
+to fail (mutants) it runs first, always; where they are expected to pass (alternatives) only
+when one of them failed, to say whether the test or the harness is to blame.
 
 ``benchmarks/mutation.py`` checks this harness against real ``nbgrader autograde`` (``--verify``).
 """
@@ -34,7 +36,7 @@ CONTROL = "__control__"
 DRIVER = r'''
 def _aip_harness_run(spec_path, out_path):
     """Grade each variant of one exercise in a forked child; write the outcomes as JSON."""
-    import json, os, select, signal, time
+    import json
     spec = json.loads(open(spec_path).read())
     _aip_harness_warm([spec["test"], *spec["between"], *(v["source"] for v in spec["variants"])])
     results = {}
@@ -43,48 +45,58 @@ def _aip_harness_run(spec_path, out_path):
     from course import checks  # noqa: F401
     gc.collect()
     gc.freeze()  # a child's collections then skip the parent's objects (no copy-on-write storm)
-    for variant in spec["variants"]:
-        read_end, write_end = os.pipe()
-        started = time.monotonic()
-        pid = os.fork()
-        if pid == 0:
-            cpu = time.process_time()
-            os.close(read_end)
-            try:
-                outcome = _aip_harness_child([variant["source"], *spec["between"]], spec["test"], spec["points"])
-            except BaseException as exc:
-                outcome = {"kind": "harness", "ename": type(exc).__name__, "evalue": str(exc)[:2000]}
-            outcome["cpu"] = round(time.process_time() - cpu, 2)
-            data = json.dumps(outcome, default=repr).encode()
-            while data:
-                data = data[os.write(write_end, data):]
-            os._exit(0)
-        os.close(write_end)
-        chunks, deadline = [], started + spec["timeout"]
-        while True:
-            left = deadline - time.monotonic()
-            ready = select.select([read_end], [], [], max(left, 0))[0] if left > 0 else []
-            if not ready:
-                os.kill(pid, signal.SIGKILL)
-                chunks = None
-                break
-            chunk = os.read(read_end, 65536)
-            if not chunk:
-                break
-            chunks.append(chunk)
-        os.close(read_end)
-        os.waitpid(pid, 0)
-        if chunks is None:
-            outcome = {"kind": "timeout", "ename": "Timeout", "evalue": f"over {spec['timeout']} s"}
-        elif not chunks:
-            outcome = {"kind": "crash", "ename": "ChildDied", "evalue": "the child process exited without a verdict"}
-        else:
-            outcome = json.loads(b"".join(chunks))
-        outcome["seconds"] = round(time.monotonic() - started, 2)
-        results[variant["key"]] = outcome
+    control, *others = spec["variants"]
+    lazy = spec["control"] == "on_failure"
+    for variant in (others if lazy else spec["variants"]):
+        results[variant["key"]] = _aip_harness_fork(variant, spec)
+    if lazy and any(o["kind"] != "pass" for o in results.values()):
+        results[control["key"]] = _aip_harness_fork(control, spec)
     gc.unfreeze()
     with open(out_path, "w") as fh:
         json.dump(results, fh)
+
+
+def _aip_harness_fork(variant, spec):
+    """One variant's outcome, graded in a child forked from the kernel."""
+    import json, os, select, signal, time
+    read_end, write_end = os.pipe()
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        cpu = time.process_time()
+        os.close(read_end)
+        try:
+            outcome = _aip_harness_child([variant["source"], *spec["between"]], spec["test"], spec["points"])
+        except BaseException as exc:
+            outcome = {"kind": "harness", "ename": type(exc).__name__, "evalue": str(exc)[:2000]}
+        outcome["cpu"] = round(time.process_time() - cpu, 2)
+        data = json.dumps(outcome, default=repr).encode()
+        while data:
+            data = data[os.write(write_end, data):]
+        os._exit(0)
+    os.close(write_end)
+    chunks, deadline = [], started + spec["timeout"]
+    while True:
+        left = deadline - time.monotonic()
+        ready = select.select([read_end], [], [], max(left, 0))[0] if left > 0 else []
+        if not ready:
+            os.kill(pid, signal.SIGKILL)
+            chunks = None
+            break
+        chunk = os.read(read_end, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(read_end)
+    os.waitpid(pid, 0)
+    if chunks is None:
+        outcome = {"kind": "timeout", "ename": "Timeout", "evalue": f"over {spec['timeout']} s"}
+    elif not chunks:
+        outcome = {"kind": "crash", "ename": "ChildDied", "evalue": "the child process exited without a verdict"}
+    else:
+        outcome = json.loads(b"".join(chunks))
+    outcome["seconds"] = round(time.monotonic() - started, 2)
+    return outcome
 
 
 def _aip_harness_warm(sources):
@@ -206,10 +218,15 @@ def exercises(name: str) -> list[Exercise]:
 
 
 def _harness_notebook(name: str, specs: dict[str, Path], outs: dict[str, Path]):
-    """The instructor notebook without the graded-quiz cells, a driver cell before each exercise graded."""
+    """The instructor notebook without the graded-quiz cells, a driver cell before each exercise graded.
+
+    It ends with the last graded exercise's test cell: nothing after it can change a verdict.
+    """
     nb = nbformat.read(ROOT / "source" / name / f"{name}.ipynb", as_version=4)
+    tests = {f"{gid}-tests" for gid in specs}
+    last = max(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") in tests)
     cells = [new_code_cell(DRIVER)]
-    for cell in nb.cells:
+    for cell in nb.cells[: last + 1]:
         if cell.cell_type != "code":
             continue
         meta = cell.metadata.get("nbgrader", {})
@@ -228,11 +245,17 @@ def grade(
     variants: dict[str, list[tuple[str, str]]],
     timeout: float = 60,
     log=print,
+    control: str = "first",
 ) -> dict[str, dict[str, Outcome]]:
     """Outcome of every variant: ``{grade_id: {key: Outcome}}``; the key ``CONTROL`` is the real solution.
 
-    ``variants`` maps a grade id to ``[(key, answer cell source), ...]``.
+    ``variants`` maps a grade id to ``[(key, answer cell source), ...]``. ``control``: "first"
+    grades the solution before the variants (variants expected to fail, like mutants, can be
+    trusted only then); "on_failure" grades it only when a variant lost points, to tell a
+    too-strict test from a harness that cannot run the exercise (variants expected to pass).
     """
+    if control not in ("first", "on_failure"):
+        raise ValueError(f"control must be 'first' or 'on_failure', not {control!r}")
     from course.classroom.limits import LimitedExecute
 
     by_id = {e.grade_id: e for e in exercises(name)}
@@ -252,6 +275,7 @@ def grade(
                 "test": ex.test,
                 "points": ex.points,
                 "timeout": timeout,
+                "control": control,
             }
             specs[gid] = folder / f".harness-{gid}.json"
             specs[gid].write_text(json.dumps(spec))

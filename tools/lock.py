@@ -8,6 +8,7 @@ Writes, with hashes, for every platform and Python >= 3.11 (uv's universal resol
 - requirements/runtime.txt: the course alone (learners), at the same versions as dev.txt;
 - requirements/bootstrap.txt: uv itself, which course.sh installs first and then uses;
 - environment.yml: conda users' environment, pinned to the runtime lock.
+Packages named in requirements/excludes.txt are left out of all of them (the file says why).
 tests/test_lock.py fails when these disagree with each other or with pyproject.toml.
 """
 
@@ -17,12 +18,12 @@ import argparse
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REQ = ROOT / "requirements"
 PYTHON = "3.11"
+EXCLUDES = REQ / "excludes.txt"  # never installed (the file says why); course.sh installs with it too
 COMPILE = ["pip", "compile", "--universal", "--python-version", PYTHON, "--generate-hashes", "--quiet"]
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)", re.M)
 
@@ -32,9 +33,17 @@ def uv() -> str:
     return str(here) if here.exists() else "uv"
 
 
-def compile_lock(out: Path, *args: str) -> None:
-    cmd = [uv(), *COMPILE, "--custom-compile-command", "./course.sh upgrade", "-o", str(out), *args]
-    subprocess.run(cmd, cwd=ROOT, check=True)
+def compile_lock(out: Path, *args: str, stdin: str | None = None) -> None:
+    cmd = [
+        uv(),
+        *COMPILE,
+        "--excludes",
+        str(EXCLUDES.relative_to(ROOT)),
+        "--custom-compile-command",
+        "./course.sh upgrade",
+    ]
+    cmd += ["-o", str(out), *args]
+    subprocess.run(cmd, cwd=ROOT, check=True, input=stdin, text=True)
 
 
 def pins(path: Path) -> dict[str, str]:
@@ -83,10 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     compile_lock(dev, "pyproject.toml", "--extra", "dev", *(["--upgrade"] if args.upgrade else []))
     # The learner's set is the dev set minus the extras, at exactly the same versions.
     compile_lock(runtime, "pyproject.toml", "--constraint", str(dev))
-    with tempfile.TemporaryDirectory() as tmp:
-        spec = Path(tmp) / "bootstrap.in"
-        spec.write_text(f"uv=={pins(dev)['uv']}\n")
-        compile_lock(boot, str(spec))
+    compile_lock(boot, "-", stdin=f"uv=={pins(dev)['uv']}\n")  # from stdin: no temporary path in the lock
     (ROOT / "environment.yml").write_text(environment_yml(pins(runtime)))
     changed = subprocess.run(
         ["git", "diff", "--stat", "--", "requirements", "environment.yml"], cwd=ROOT, capture_output=True, text=True

@@ -161,13 +161,14 @@ class LimitedExecute(Execute):
                 )
             ]
             return cell, self.resources
+        limit = self._get_timeout(cell)  # the limit this cell runs under (later, less of the notebook's is left)
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
         except CellTimeoutError:
             cell.outputs.append(
                 error_output(
                     "CellTimeLimit",
-                    f"Stopped: this cell ran for longer than {self._get_timeout(cell) or self.timeout} s.",
+                    f"Stopped: this cell ran for longer than {limit or self.timeout} s.",
                     "Look for a loop that never ends or a wait that never returns, then resubmit.",
                 )
             )

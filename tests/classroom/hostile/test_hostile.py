@@ -47,11 +47,11 @@ pytestmark = [
 ]
 
 COURSE_ID = "aip-c01"
-LIMITS = """
+LIMITS = f"""
 # Low limits, so the hostile cases end fast (tests/classroom/hostile).
-c.LimitedExecute.timeout = 20
-c.LimitedExecute.notebook_timeout = 45
-c.LimitedExecute.memory_limit_mb = 2048
+c.LimitedExecute.timeout = {corpus.CELL_SECONDS}
+c.LimitedExecute.notebook_timeout = {corpus.NOTEBOOK_SECONDS}
+c.LimitedExecute.memory_limit_mb = {corpus.MEMORY_MB}
 c.LimitedExecute.require_isolation = True
 """
 GRADERS = ("serial", "parallel")
