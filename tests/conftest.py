@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,10 @@ def pytest_configure(config):
     from course.classroom import nbgrader_cli
 
     nbgrader_cli.put_on_path()
+    # As in the grading kernel (course.classroom.jail.STARTUP): the workers grade in process,
+    # and at the default threshold nbgrader, nbconvert and SQLAlchemy collect constantly.
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
 
 
 @pytest.fixture(scope="session")
