@@ -3,7 +3,7 @@
     python benchmarks/gc_tuning.py [assignment ...]     (default: agents operations prompts_safety)
 
 The grading kernel's start-up file (``course.classroom.jail.STARTUP``) freezes what start-up
-imported and raises the collection threshold. Here each instructor notebook runs in a fresh
+imported and raises the collection threshold (``course.classroom.gc_tuning``). Here each instructor notebook runs in a fresh
 plain kernel after that start-up file, once with the GC lines and once without, alternating
 twice; the kernel's own CPU time (``resource.getrusage``) is printed for each run. Goal: the
 tuned kernel uses clearly less CPU (it was 10-20 % less on 2 cores).
@@ -27,8 +27,8 @@ def startup(tuned: bool) -> str:
 
     if tuned:
         return jail.STARTUP
-    kept = [line for line in jail.STARTUP.splitlines() if "_course_gc" not in line or line.startswith("del ")]
-    return "\n".join(kept).replace(", _course_gc", "")
+    kept = [line for line in jail.STARTUP.splitlines() if "_course_gc_tuning" not in line or line.startswith("del ")]
+    return "\n".join(kept).replace(", _course_gc_tuning", "")
 
 
 def kernel_cpu(name: str, tuned: bool) -> float:

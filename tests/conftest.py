@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 
 import pytest
@@ -14,13 +13,11 @@ NOTES = ROOT.parent / "shared" / "notes"
 def pytest_configure(config):
     # nbgrader's gradebook runs `alembic` by name: the environment's own bin folder goes first
     # on PATH, so the tests work without an activated environment (as ./course.sh runs them).
-    from course.classroom import nbgrader_cli
+    from course.classroom import gc_tuning, nbgrader_cli
 
     nbgrader_cli.put_on_path()
-    # As in the grading kernel (course.classroom.jail.STARTUP): the workers grade in process,
-    # and at the default threshold nbgrader, nbconvert and SQLAlchemy collect constantly.
-    gc.freeze()
-    gc.set_threshold(20_000, 20, 20)
+    # As in the grading processes: the test workers grade in process too.
+    gc_tuning.tune()
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,7 @@ import traceback
 from fnmatch import fnmatch
 from pathlib import Path
 
-from course.classroom import files, nbconfig, nbgrader_cli, rows, worker
+from course.classroom import files, gc_tuning, nbconfig, nbgrader_cli, rows, worker
 
 IGNORE = (".ipynb_checkpoints", "__pycache__", "*.pyc")
 
@@ -263,6 +263,7 @@ def make_client(scheduler: str | None, workers: int | None):
 
 def main(argv: list[str] | None = None) -> int:
     nbgrader_cli.put_on_path()  # local workers inherit it
+    gc_tuning.tune()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("assignments", nargs="+", metavar="assignment")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="course directory (default: here)")

@@ -41,13 +41,9 @@ from course import sandbox as _course_sandbox
 _course_sandbox.start()
 from course.classroom import integrity as _course_integrity
 _course_integrity.snapshot()
-# Fewer garbage collections: what start-up imported lives as long as the kernel, and at the
-# default threshold (700) moto, boto3 and pydantic trigger them many times a second; graded
-# notebooks run 10-20 % faster (benchmarks/gc_tuning.py).
-import gc as _course_gc
-_course_gc.freeze()
-_course_gc.set_threshold(20_000, 20, 20)
-del _course_sandbox, _course_integrity, _course_gc
+from course.classroom import gc_tuning as _course_gc_tuning
+_course_gc_tuning.tune()
+del _course_sandbox, _course_integrity, _course_gc_tuning
 """
 
 

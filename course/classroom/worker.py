@@ -127,8 +127,9 @@ def grade(course: files.Tree, template: Template, config, duedate: str | None, j
 
     Never raises: a failure is a Result with ``ok=False``, the reason in ``error`` and the
     details in ``log`` (with the rows autograde recorded, if it got that far)."""
-    from course.classroom import nbconfig, preflight
+    from course.classroom import gc_tuning, nbconfig, preflight
 
+    gc_tuning.tune()
     assignment = job.assignment
     started = time.perf_counter()
     findings: list[dict[str, str]] = []
