@@ -3,10 +3,10 @@
     python benchmarks/gc_tuning.py [assignment ...]     (default: agents operations prompts_safety)
 
 The grading kernel's start-up file (``course.classroom.jail.STARTUP``) freezes what start-up
-imported and raises the collection threshold (``course.classroom.gc_tuning``). Here each instructor notebook runs in a fresh
-plain kernel after that start-up file, once with the GC lines and once without, alternating
-twice; the kernel's own CPU time (``resource.getrusage``) is printed for each run. Goal: the
-tuned kernel uses clearly less CPU (it was 10-20 % less on 2 cores).
+imported and raises the collection threshold (``course.classroom.gc_tuning``). Here each
+instructor notebook runs in a fresh plain kernel after that start-up file, with and without
+the tuning lines, alternating twice; the lower kernel CPU time (``resource.getrusage``) of each
+is printed. Goal: the tuned kernel uses clearly less CPU (it was 10-20 % less on 2 cores).
 """
 
 from __future__ import annotations

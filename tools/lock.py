@@ -34,15 +34,18 @@ def uv() -> str:
 
 
 def compile_lock(out: Path, *args: str, stdin: str | None = None) -> None:
+    excludes = str(EXCLUDES.relative_to(ROOT))
     cmd = [
         uv(),
         *COMPILE,
         "--excludes",
-        str(EXCLUDES.relative_to(ROOT)),
+        excludes,
         "--custom-compile-command",
         "./course.sh upgrade",
+        "-o",
+        str(out),
+        *args,
     ]
-    cmd += ["-o", str(out), *args]
     subprocess.run(cmd, cwd=ROOT, check=True, input=stdin, text=True)
 
 

@@ -11,9 +11,19 @@ from __future__ import annotations
 import gc
 
 THRESHOLD = (20_000, 20, 20)
+_tuned = False
 
 
 def tune() -> None:
-    """Freeze the objects that exist now and collect less often (idempotent)."""
+    """Collect, freeze what survives and collect less often: once per process.
+
+    Once only: a grading worker calls this for every task, and frozen objects are never
+    collected, so freezing again would keep each task's leftovers for the worker's lifetime.
+    """
+    global _tuned
+    if _tuned:
+        return
+    gc.collect()
     gc.freeze()
     gc.set_threshold(*THRESHOLD)
+    _tuned = True
