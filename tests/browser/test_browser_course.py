@@ -102,9 +102,10 @@ def test_self_check_gives_feedback(page, learner_lab):
     shot(page, "02-self-check-correct", docs="self-check-feedback")
 
     # A wrong answer, given with the keyboard only: Tab through the options to D (or C when D
-    # is the key), Space to choose it, Tab to the button, Enter. (ipywidgets 8 renders
-    # RadioButtons without a shared `name`, so each option is its own Tab stop and arrow keys
-    # do not move the choice.)
+    # is the key), Space to choose it, Tab past the remaining options to the button, Enter.
+    # (ipywidgets 8 renders RadioButtons without a shared `name`, so each option is its own Tab
+    # stop and arrow keys do not move the choice.) Which branch runs depends on the learner's
+    # shuffle, so both are written out.
     card2 = self_check_card(page, stem_start(second))
     card2.scroll_into_view_if_needed()
     wrong = "D" if shown_letters(second, learner(learner_lab))[second["answer"]] != "D" else "C"
@@ -114,7 +115,8 @@ def test_self_check_gives_feedback(page, learner_lab):
     expect(card2.get_by_role("radio", name=wrong, exact=True)).to_be_focused()
     page.keyboard.press("Space")
     expect(card2.get_by_role("radio", name=wrong, exact=True)).to_be_checked()
-    page.keyboard.press("Tab")
+    for _ in range(len("ABCD") - "ABCD".index(wrong)):
+        page.keyboard.press("Tab")
     expect(card2.get_by_role("button", name="Check answer")).to_be_focused()
     page.keyboard.press("Enter")
     expect(card2.get_by_text("❌ Not quite.")).to_be_visible(timeout=UI)
