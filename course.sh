@@ -67,6 +67,7 @@ install_deps() {
     "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --no-deps -e .
     "$VENV/bin/python" -m compileall -q course tools >/dev/null
     echo "$want" >"$stamp"
+    INSTALLED_DEPS="installed from $lock"
     say "Installed."
   fi
   # JupyterLab settings shipped with the course (no news pop-up, no update checks).
@@ -110,11 +111,20 @@ case "${1:-open}" in
     exec "$VENV/bin/jupyter" lab --ServerApp.root_dir="$PWD/workspace" --port="$PORT" --ServerApp.ip=127.0.0.1 "${extra[@]}" "${@:2}"
     ;;
   test)
+    # How long the set-up took is printed again at the end of the run (tests/conftest.py), so a
+    # first run on a new machine shows where its time went.
+    start=$SECONDS
     install_deps dev
-    tools/system-deps.sh
+    python_s=$((SECONDS - start))
+    system_log=$(mktemp)
+    tools/system-deps.sh | tee "$system_log"
+    system_s=$((SECONDS - start - python_s))
+    debian=$(sed -n 's/^Installing Debian packages: //p' "$system_log")
+    rm -f "$system_log"
     export PATH="$PWD/$VENV/bin:$PWD/$VENV/node_modules/.bin:$PATH"
     "$VENV/bin/ruff" check --no-cache .
     "$VENV/bin/ruff" format --no-cache --check .
+    export COURSE_SETUP_SUMMARY="set-up and lint before the tests: $((SECONDS - start)) s (Python packages: ${INSTALLED_DEPS:-already installed}, ${python_s} s; Debian packages: ${debian:-already installed}, ${system_s} s)"
     # Everything is installed now, so a test that finds a tool missing fails instead of skipping
     # (COURSE_REQUIRE_ALL=0 ./course.sh test to let such tests skip).
     export COURSE_REQUIRE_ALL=${COURSE_REQUIRE_ALL:-1}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,14 @@ def pytest_configure(config):
     nbgrader_cli.put_on_path()
     # As in the grading processes: the test workers grade in process too.
     gc_tuning.tune()
+
+
+@pytest.hookimpl(trylast=True)  # after the slowest durations, beside the tests' own time
+def pytest_terminal_summary(terminalreporter):
+    # ./course.sh test times its set-up, so a first run on a new machine shows where time went.
+    summary = os.environ.get("COURSE_SETUP_SUMMARY")
+    if summary:
+        terminalreporter.write_line(summary)
 
 
 @pytest.fixture(scope="session")

@@ -117,3 +117,19 @@ def test_open_lays_out_the_workspace_and_serves_jupyterlab(checkout):
     for notebook in (ROOT / "study").glob("*.ipynb"):
         assert (workspace / "study" / notebook.name).exists()
     assert (workspace / "security" / "security.ipynb").read_text() == "my own work", "a learner's work was overwritten"
+
+
+def test_a_run_ends_with_the_set_up_time():
+    """Does a test run print ./course.sh test's set-up summary near its last line, after the durations?"""
+    summary = "set-up and lint before the tests: 41 s (Python packages: installed from requirements/dev.txt, 12 s)"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "tests/test_shuffle.py", "-q", "-p", "no:cacheprovider", "--durations=3"],
+        cwd=ROOT,
+        env={**os.environ, "COURSE_SETUP_SUMMARY": summary},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    tail = result.stdout.splitlines()[-2:]
+    assert tail[0] == summary, f"expected the set-up summary just before the result line, found:\n{result.stdout[-1500:]}"
