@@ -132,4 +132,6 @@ def test_a_run_ends_with_the_set_up_time():
     )
     assert result.returncode == 0, result.stdout[-2000:]
     tail = result.stdout.splitlines()[-2:]
-    assert tail[0] == summary, f"expected the set-up summary just before the result line, found:\n{result.stdout[-1500:]}"
+    assert tail[0] == summary, (
+        f"expected the set-up summary just before the result line, found:\n{result.stdout[-1500:]}"
+    )
