@@ -242,6 +242,22 @@ def summary(results: list[worker.Result]) -> str:
     return "\n".join(lines)
 
 
+def submission_count(course_root: Path, assignments: list[str]) -> int:
+    """How many grading tasks ``grade_class`` will queue: one per ``submitted/<student>/<assignment>/``."""
+    return sum(1 for a in assignments for p in (course_root / "submitted").glob(f"*/{a}") if p.is_dir())
+
+
+def local_workers(requested: int | None, submissions: int) -> int:
+    """LocalCluster size: as asked (default one per core), but no more than there are submissions.
+
+    Each worker is a process that imports nbgrader and the course before its first task: on a
+    64-core server, regrading one late submission should not start 64 of them.
+    """
+    from dask.system import CPU_COUNT
+
+    return max(1, min(requested or CPU_COUNT, submissions))
+
+
 def make_client(scheduler: str | None, workers: int | None):
     """A client of the given scheduler, or of a LocalCluster (one single-threaded process per worker)."""
     import logging
@@ -268,11 +284,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("assignments", nargs="+", metavar="assignment")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="course directory (default: here)")
     parser.add_argument("--scheduler", help="address of a running Dask scheduler (default: a LocalCluster)")
-    parser.add_argument("--workers", type=int, help="LocalCluster workers (default: one per core)")
+    parser.add_argument(
+        "--workers", type=int, help="LocalCluster workers (default: one per core; never more than the submissions)"
+    )
     parser.add_argument("--db", help="gradebook URL (default: sqlite:///<root>/gradebook.db)")
     parser.add_argument("--config", type=Path, action="append", help="extra nbgrader config file (repeatable)")
     args = parser.parse_args(argv)
-    with make_client(args.scheduler, args.workers) as client:
+    workers = None if args.scheduler else local_workers(args.workers, submission_count(args.root, args.assignments))
+    with make_client(args.scheduler, workers) as client:
         results = grade_class(client, args.root, args.assignments, args.db, args.config)
         if not args.scheduler:
             client.cluster.close()
