@@ -1256,6 +1256,8 @@ except Exception as _exc:  # noqa: BLE001
 checks.expect_equal(_outcome, "TimeoutError", "a job still running after max_polls polls should raise TimeoutError")
 checks.expect_equal(_stub.polls, 7, "poll exactly max_polls times before giving up")
 # poll_seconds between polls: the gaps between polls are observed, and so are the sleeps when time.sleep is used
+# (only this thread's: the kernel's own threads sleep too)
+import threading as _threading
 import time as _time
 
 
@@ -1266,8 +1268,16 @@ class _TimedStub(_StubTranscribe):
 
 
 _stub = _TimedStub(["QUEUED", "IN_PROGRESS", "IN_PROGRESS", "COMPLETED"])
-_sleeps, _real_sleep = [], _time.sleep
-_time.sleep = lambda seconds: (_sleeps.append(seconds), _real_sleep(seconds))[1]
+_sleeps, _real_sleep, _this_thread = [], _time.sleep, _threading.get_ident()
+
+
+def _recorded_sleep(seconds):
+    if _threading.get_ident() == _this_thread:
+        _sleeps.append(seconds)
+    _real_sleep(seconds)
+
+
+_time.sleep = _recorded_sleep
 try:
     _job3 = checks.call(transcribe_redacted, _stub, "z", "s3://b/z.wav", "b", poll_seconds=0.05, max_polls=10)
 finally:
