@@ -56,10 +56,14 @@ def read_submission(folder: Path) -> tuple[files.Tree, tuple[str, ...]]:
     return tree, tuple(links)
 
 
+def submitted_students(course_root: Path, assignment: str) -> list[Path]:
+    """The ``submitted/<student>/`` folders holding a submission of ``assignment``, by student."""
+    return sorted(p.parent for p in (course_root / "submitted").glob(f"*/{assignment}") if p.is_dir())
+
+
 def jobs(course_root: Path, assignment: str, extensions: dict[str, float]) -> list[worker.Job]:
-    folders = sorted(p.parent for p in (course_root / "submitted").glob(f"*/{assignment}") if p.is_dir())
     out = []
-    for folder in folders:
+    for folder in submitted_students(course_root, assignment):
         tree, links = read_submission(folder / assignment)
         out.append(worker.Job(assignment, folder.name, tree, extensions.get(folder.name), links))
     return out
@@ -243,8 +247,8 @@ def summary(results: list[worker.Result]) -> str:
 
 
 def submission_count(course_root: Path, assignments: list[str]) -> int:
-    """How many grading tasks ``grade_class`` will queue: one per ``submitted/<student>/<assignment>/``."""
-    return sum(1 for a in assignments for p in (course_root / "submitted").glob(f"*/{a}") if p.is_dir())
+    """How many grading tasks ``grade_class`` will queue (one per submission, as ``jobs`` finds them)."""
+    return sum(len(submitted_students(course_root, a)) for a in assignments)
 
 
 def local_workers(requested: int | None, submissions: int) -> int:
